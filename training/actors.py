@@ -1,0 +1,338 @@
+"""Actor resolution: states and blocs found in text by name, demonym, metonym and dated leader.
+
+The dictionary joins three sources, each entry keeping where its facts come from:
+
+- state names from ``pycountry`` (ISO 3166-1) and ``country_converter`` (its ``country_data.tsv``:
+  short and official names, UN membership);
+- the project's additions in ``data/actors/``: ``states.json`` (short names, demonyms, capitals and seats
+  of power), ``blocs.json`` (blocs and organisations with short stable codes), ``leaders.jsonl``
+  (heads of state or government and foreign ministers with the dates of their terms) and
+  ``stoplist.json`` (phrases such as "New Mexico" whose inner alias must not count).
+
+Matching is one Aho-Corasick pass over the lower-cased text, then a word-boundary check, a case check
+for aliases that are also common words ("US" is the United States, "us" is not), a date check for
+leaders, and a leftmost-longest choice, so "Niger" never matches inside "Nigeria" and "South Sudan"
+wins over "Sudan".
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import importlib.util
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+import ahocorasick
+import pycountry
+
+from training.text import clean_text
+
+__all__ = ["Actor", "Mention", "ActorDictionary", "DEFAULT_ACTORS_DIR", "normalise_name"]
+
+DEFAULT_ACTORS_DIR = Path(__file__).resolve().parent.parent / "data" / "actors"
+EXTRA_STATES = ("TWN", "XKX", "PSE", "VAT")  # not UN members, but actors in the news
+# Lower-case forms that are ordinary English: aliases equal to them only match with their own case.
+_COMMON_WORDS = frozenset("us who au is it in an as at am ad me no to so oh hi west quad union".split()) | {
+    "the west", "the quad", "the union", "the alliance", "the council", "the commission"
+}
+_GENERIC_AFTER_THE = frozenset({"west", "union", "alliance", "quad", "council", "commission", "gulf"})
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_name(name: str) -> str:
+    """Normalise an actor name for lookup: straight quotes, single spaces, trimmed, case-folded.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    str
+    """
+    return _SPACES.sub(" ", clean_text(name, strip_dateline=False)).strip().casefold()
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A state, bloc or literal entity.
+
+    Attributes
+    ----------
+    code : str
+        ISO 3166-1 alpha-3 for states, a short stable code for blocs ("EU", "NATO"), or the name itself
+        for a literal actor not in the dictionary.
+    name : str
+        Display name.
+    kind : {"state", "bloc", "literal"}
+    source : str
+        Where the entry's facts come from.
+    """
+
+    code: str
+    name: str
+    kind: str
+    source: str = ""
+
+
+class Mention(NamedTuple):
+    """An actor mention in a cleaned text: ``text[start:end]`` is the matched string."""
+
+    code: str
+    start: int
+    end: int
+    text: str
+    via: str  # name, demonym, metonym, leader, literal
+
+
+@dataclass(frozen=True)
+class _Alias:
+    text: str
+    code: str
+    via: str
+    case_sensitive: bool
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def valid_on(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+def _coco_rows() -> list[dict[str, str]]:
+    spec = importlib.util.find_spec("country_converter")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("country_converter is not installed; install the project with `pip install -e .`")
+    tsv = Path(next(iter(spec.submodule_search_locations))) / "country_data.tsv"
+    with tsv.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+
+
+def _date(value: str | None, where: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}: invalid date {value!r}, expected YYYY-MM-DD") from None
+
+
+class ActorDictionary:
+    """The project's actor dictionary and matcher.
+
+    Parameters
+    ----------
+    actors_dir : path-like, default=``data/actors``
+        Folder holding ``states.json``, ``blocs.json``, ``leaders.jsonl`` and ``stoplist.json``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``actors_dir`` or one of its required files is missing.
+    ValueError
+        If a file is malformed; the message names the file and line.
+    """
+
+    def __init__(self, actors_dir: str | Path = DEFAULT_ACTORS_DIR):
+        self.actors_dir = Path(actors_dir)
+        self.actors: dict[str, Actor] = {}
+        self.cameo: dict[str, str] = {}
+        aliases: list[_Alias] = []
+        self._load_states(aliases)
+        self._load_blocs(aliases)
+        self._load_leaders(aliases)
+        stop = self.actors_dir / "stoplist.json"
+        for phrase in _read_json(stop).get("phrases", []) if stop.exists() else []:
+            aliases.append(_Alias(phrase, "", "stop", False))
+        self._lookup: dict[str, list[_Alias]] = {}
+        self._automaton = ahocorasick.Automaton()
+        for alias in aliases:
+            key = normalise_name(alias.text)
+            if not key:
+                continue
+            self._lookup.setdefault(key, []).append(alias)
+        for key, items in self._lookup.items():
+            self._automaton.add_word(key, (len(key), tuple(items)))
+        self._automaton.make_automaton()
+
+    # -- loading -------------------------------------------------------------------------------
+    def _add(self, aliases: list[_Alias], text: str, code: str, via: str, start=None, end=None) -> None:
+        text = _SPACES.sub(" ", clean_text(text, strip_dateline=False)).strip()
+        if not text:
+            return
+        lower = text.casefold()
+        case_sensitive = lower in _COMMON_WORDS
+        aliases.append(_Alias(text, code, via, case_sensitive, start, end))
+        if lower.startswith("the ") and lower[4:] not in _GENERIC_AFTER_THE and via != "leader":
+            aliases.append(_Alias(text[4:], code, via, False, start, end))
+
+    def _load_states(self, aliases: list[_Alias]) -> None:
+        path = self.actors_dir / "states.json"
+        extra = _read_json(path)
+        coco = {row["ISO3"]: row for row in _coco_rows()}
+        wanted = sorted({c for c, row in coco.items() if row.get("UNmember", "").strip()} | set(EXTRA_STATES))
+        for code in wanted:
+            row = coco.get(code, {})
+            country = pycountry.countries.get(alpha_3=code)
+            name = row.get("name_short") or getattr(country, "common_name", None) or getattr(country, "name", code)
+            add = extra.get(code, {})
+            self.actors[code] = Actor(
+                code, name, "state",
+                "names: pycountry (ISO 3166-1), country_converter country_data.tsv; " + add.get("source", ""),
+            )
+            names = {row.get("name_short", ""), row.get("name_official", "")}
+            if country is not None:
+                names |= {getattr(country, k, "") for k in ("name", "official_name", "common_name")}
+            for n in sorted(n for n in names | set(add.get("names", [])) if n and ", " not in n):
+                self._add(aliases, n, code, "name")
+            for n in add.get("demonyms", []):
+                self._add(aliases, n, code, "demonym")
+            for n in add.get("metonyms", []):
+                self._add(aliases, n, code, "metonym")
+
+    def _load_blocs(self, aliases: list[_Alias]) -> None:
+        for code, entry in sorted(_read_json(self.actors_dir / "blocs.json").items()):
+            self.actors[code] = Actor(code, entry.get("name", code), "bloc", entry.get("source", ""))
+            for n in [entry.get("name", "")] + entry.get("names", []):
+                self._add(aliases, n, code, "name")
+            for n in entry.get("demonyms", []):
+                self._add(aliases, n, code, "demonym")
+            for n in entry.get("metonyms", []):
+                self._add(aliases, n, code, "metonym")
+            for c in entry.get("cameo", []):
+                self.cameo[c] = code
+
+    def _load_leaders(self, aliases: list[_Alias]) -> None:
+        path = self.actors_dir / "leaders.jsonl"
+        if path.exists():
+            with path.open(encoding="utf-8") as fh:
+                for lineno, line in enumerate(fh, 1):
+                    if not line.strip():
+                        continue
+                    where = f"{path}:{lineno}"
+                    try:
+                        row = json.loads(line)
+                        code, name = row["code"], row["name"]
+                    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                        raise ValueError(f"{where}: bad leader entry ({exc})") from None
+                    if code not in self.actors:
+                        raise ValueError(f"{where}: unknown actor code {code!r}")
+                    start, end = _date(row.get("start"), where), _date(row.get("end"), where)
+                    for n in [name] + list(row.get("aliases", [])):
+                        self._add(aliases, n, code, "leader", start, end)
+
+    # -- lookup --------------------------------------------------------------------------------
+    def resolve(self, name: str, *, date: dt.date | None = None) -> Actor | None:
+        """Resolve a name or code to an actor of the dictionary.
+
+        Parameters
+        ----------
+        name : str
+            A code ("CHN", "EU"), a CAMEO actor code ("USAGOV", "IGOUNO"), a name, demonym, metonym or
+            leader ("China", "Chinese", "Beijing", "Xi Jinping"). Case and padding do not matter.
+        date : datetime.date, optional
+            For leaders: the date at which they must be in office. Without it, any of their terms.
+
+        Returns
+        -------
+        Actor or None
+            None when the name is not in the dictionary (callers then match it literally).
+        """
+        raw = name.strip()
+        upper = raw.upper()
+        if upper in self.actors and (raw.isupper() or len(raw) > 3):
+            return self.actors[upper]
+        for prefix, code in sorted(self.cameo.items(), key=lambda kv: -len(kv[0])):
+            if upper.startswith(prefix):
+                return self.actors[code]
+        if re.fullmatch(r"[A-Z]{3}[A-Z]{3,}", raw) and raw[:3] in self.actors:
+            return self.actors[raw[:3]]
+        items = self._lookup.get(normalise_name(raw), [])
+        for alias in items:
+            if alias.code and (date is None or alias.valid_on(date)):
+                return self.actors[alias.code]
+        return None
+
+    def find(self, text: str, *, date: dt.date | None = None) -> list[Mention]:
+        """Find every dictionary actor mentioned in a cleaned text.
+
+        Parameters
+        ----------
+        text : str
+            Text passed through :func:`training.text.clean_text`.
+        date : datetime.date, optional
+            The article's date, for leaders' terms; today when omitted.
+
+        Returns
+        -------
+        list of Mention
+            Non-overlapping, leftmost-longest, in text order; offsets index ``text``.
+        """
+        day = date or dt.date.today()
+        lower = text.lower()
+        if len(lower) != len(text):  # a few characters change length when lower-cased
+            lower = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+        found: list[Mention] = []
+        for end_idx, (length, items) in self._automaton.iter(lower):
+            start, end = end_idx - length + 1, end_idx + 1
+            if (start > 0 and (lower[start - 1].isalnum() or lower[start - 1] == "_")) or (
+                end < len(lower) and (lower[end].isalnum() or lower[end] == "_")
+            ):
+                continue
+            surface = text[start:end]
+            for alias in items:
+                if alias.case_sensitive and surface != alias.text:
+                    continue
+                if alias.via == "leader" and not alias.valid_on(day):
+                    continue
+                found.append(Mention(alias.code, start, end, surface, alias.via))
+                break
+        found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        out: list[Mention] = []
+        last_end = -1
+        for m in found:
+            if m.start >= last_end:
+                out.append(m)
+                last_end = m.end
+        return [m for m in out if m.code]  # stoplist phrases win their span, then drop out
+
+    def find_literal(self, text: str, name: str) -> list[Mention]:
+        """Find a name that is not in the dictionary literally (case-insensitive, word-bounded).
+
+        Parameters
+        ----------
+        text : str
+            Cleaned text.
+        name : str
+            The literal name; it becomes the mention's ``code``.
+
+        Returns
+        -------
+        list of Mention
+        """
+        key = _SPACES.sub(" ", clean_text(name, strip_dateline=False)).strip()
+        if not key:
+            return []
+        pattern = re.compile(r"(?<!\w)" + re.escape(key).replace(r"\ ", r"\s+") + r"(?!\w)", re.I)
+        return [Mention(key, m.start(), m.end(), m.group(0), "literal") for m in pattern.finditer(text)]
+
+
+@functools.lru_cache(maxsize=4)
+def _cached(path: str) -> ActorDictionary:
+    return ActorDictionary(path)
+
+
+def default_dictionary(actors_dir: str | Path = DEFAULT_ACTORS_DIR) -> ActorDictionary:
+    """The dictionary built from ``actors_dir``, built once per process and shared."""
+    return _cached(str(Path(actors_dir).resolve()))

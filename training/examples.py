@@ -1,0 +1,210 @@
+"""Example building: one candidate example per ordered pair of distinct actors sharing a sentence.
+
+The same functions serve training, evaluation and the HTTP service, so the model always sees examples
+built the same way. An example is a plain dict:
+
+``doc_id``, ``sentence_index``, ``sentence_start`` (offset of the sentence in the cleaned text),
+``text`` (the sentence), ``source``, ``target`` (actor codes or literal names), ``source_spans``,
+``target_spans``, ``other_spans`` (lists of ``[start, end]`` offsets into ``text``) and, for training,
+``label``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from itertools import permutations
+
+from training.actors import ActorDictionary, Mention
+from training.text import Sentence, clean_text, split_sentences
+
+__all__ = ["Document", "ResolvedActor", "prepare", "candidate_examples", "resolve_in", "pair_examples"]
+
+
+@dataclass
+class Document:
+    """A cleaned text with its sentences and dictionary actor mentions.
+
+    Attributes
+    ----------
+    doc_id : str
+    text : str
+        The cleaned text; every offset refers to it.
+    date : datetime.date or None
+    sentences : list of Sentence
+    mentions : list of Mention
+        Dictionary mentions over the whole text, in order.
+    """
+
+    doc_id: str
+    text: str
+    date: dt.date | None
+    sentences: list[Sentence]
+    mentions: list[Mention]
+    _by_sentence: list[list[Mention]] = field(default_factory=list, repr=False)
+
+    def sentence_mentions(self, i: int) -> list[Mention]:
+        """Dictionary mentions inside sentence ``i``."""
+        return self._by_sentence[i]
+
+
+@dataclass
+class ResolvedActor:
+    """A requested actor as resolved against the dictionary and found in a document.
+
+    Attributes
+    ----------
+    query : str
+        The name or code asked for, trimmed.
+    code, name : str
+        Dictionary code and display name, or the literal name itself.
+    kind : {"state", "bloc", "literal"}
+    mentions : list of Mention
+        Where it occurs in the cleaned text (empty when not found).
+    """
+
+    query: str
+    code: str
+    name: str
+    kind: str
+    mentions: list[Mention]
+
+
+def prepare(text: str, dictionary: ActorDictionary, *, doc_id: str = "", date: dt.date | None = None) -> Document:
+    """Clean, split and find dictionary actors in a text.
+
+    Parameters
+    ----------
+    text : str
+        Raw article or sentence text (HTML allowed).
+    dictionary : ActorDictionary
+    doc_id : str, default=""
+    date : datetime.date, optional
+        For leaders' terms; today when omitted.
+
+    Returns
+    -------
+    Document
+    """
+    cleaned = clean_text(text)
+    sentences = split_sentences(cleaned)
+    mentions = dictionary.find(cleaned, date=date)
+    by_sentence: list[list[Mention]] = [[] for _ in sentences]
+    k = 0
+    for i, s in enumerate(sentences):
+        while k < len(mentions) and mentions[k].start < s.start:
+            k += 1
+        j = k
+        while j < len(mentions) and mentions[j].end <= s.end:
+            by_sentence[i].append(mentions[j])
+            j += 1
+        k = j
+    return Document(doc_id, cleaned, date, sentences, mentions, by_sentence)
+
+
+def _example(doc: Document, i: int, source: str, target: str, src: list[Mention], tgt: list[Mention],
+             others: list[Mention]) -> dict:
+    s = doc.sentences[i]
+
+    def rel(ms: list[Mention]) -> list[list[int]]:
+        return [[m.start - s.start, m.end - s.start] for m in ms]
+
+    return {
+        "doc_id": doc.doc_id, "sentence_index": i, "sentence_start": s.start, "text": s.text,
+        "source": source, "target": target,
+        "source_spans": rel(src), "target_spans": rel(tgt), "other_spans": rel(others),
+    }
+
+
+def candidate_examples(doc: Document, *, actors: set[str] | None = None) -> list[dict]:
+    """Every ordered pair of distinct dictionary actors that share a sentence.
+
+    Parameters
+    ----------
+    doc : Document
+    actors : set of str, optional
+        Keep only pairs whose source and target codes are both in this set.
+
+    Returns
+    -------
+    list of dict
+        One example per (sentence, source, target), in sentence order.
+    """
+    out = []
+    for i in range(len(doc.sentences)):
+        ms = doc.sentence_mentions(i)
+        codes = list(dict.fromkeys(m.code for m in ms))
+        for a, b in permutations(codes, 2):
+            if actors is not None and (a not in actors or b not in actors):
+                continue
+            src = [m for m in ms if m.code == a]
+            tgt = [m for m in ms if m.code == b]
+            others = [m for m in ms if m.code not in (a, b)]
+            out.append(_example(doc, i, a, b, src, tgt, others))
+    return out
+
+
+def _overlaps(m: Mention, ms: list[Mention]) -> bool:
+    return any(m.start < o.end and o.start < m.end for o in ms)
+
+
+def resolve_in(doc: Document, dictionary: ActorDictionary, name: str, span: str | None = None) -> ResolvedActor:
+    """Resolve a requested actor and find its mentions in ``doc``.
+
+    The name is looked up in the dictionary (codes, CAMEO codes, names, demonyms, metonyms, leaders in
+    office at ``doc.date``); its dictionary mentions are used, plus literal occurrences of ``span``
+    when given. A name not in the dictionary is matched literally.
+
+    Parameters
+    ----------
+    doc : Document
+    dictionary : ActorDictionary
+    name : str
+        Trimmed before use.
+    span : str, optional
+        The mention as written in the text (labelled-pair ``source_span``/``target_span``).
+
+    Returns
+    -------
+    ResolvedActor
+    """
+    query = name.strip()
+    actor = dictionary.resolve(query, date=doc.date) or dictionary.resolve(query)
+    literal: list[Mention] = []
+    if span and span.strip():
+        literal = dictionary.find_literal(doc.text, span)
+    if actor is None:
+        if not literal:
+            literal = dictionary.find_literal(doc.text, query)
+        return ResolvedActor(query, query, query, "literal",
+                             [Mention(query, m.start, m.end, m.text, m.via) for m in literal])
+    found = [m for m in doc.mentions if m.code == actor.code]
+    extra = [Mention(actor.code, m.start, m.end, m.text, m.via) for m in literal if not _overlaps(m, found)]
+    return ResolvedActor(query, actor.code, actor.name, actor.kind, sorted(found + extra, key=lambda m: m.start))
+
+
+def pair_examples(doc: Document, source: ResolvedActor, target: ResolvedActor) -> list[dict]:
+    """Examples of one directed pair: the sentences in which both actors occur.
+
+    Parameters
+    ----------
+    doc : Document
+    source, target : ResolvedActor
+        From :func:`resolve_in` on the same document.
+
+    Returns
+    -------
+    list of dict
+        Empty when either actor is missing, they never share a sentence, or both are the same actor.
+    """
+    if source.code == target.code or not source.mentions or not target.mentions:
+        return []
+    out = []
+    for i, s in enumerate(doc.sentences):
+        src = [m for m in source.mentions if s.start <= m.start and m.end <= s.end]
+        tgt = [m for m in target.mentions if s.start <= m.start and m.end <= s.end and not _overlaps(m, src)]
+        if not src or not tgt:
+            continue
+        others = [m for m in doc.sentence_mentions(i) if not _overlaps(m, src) and not _overlaps(m, tgt)]
+        out.append(_example(doc, i, source.code, target.code, src, tgt, others))
+    return out

@@ -1,0 +1,229 @@
+"""Train the stance model: ``python -m training.fit``.
+
+Reads articles (default: ``seeds/`` and ``data/corpus/``) with their annotations (``data/annotations/``)
+and any labelled-pair files (``--data``), builds one example per directed pair of actors sharing a
+sentence, holds out whole articles for testing, chooses hyper-parameters by grouped cross-validation on
+the training part only, fits, reports held-out figures against a majority-class baseline and saves
+``models/stance.joblib`` with ``models/stance.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold
+from sklearn.pipeline import Pipeline
+
+from training.actors import DEFAULT_ACTORS_DIR, default_dictionary
+from training.articles import LABELS, DataError, read_annotations, read_articles, read_pairs
+from training.dataset import (BuildReport, examples_from_articles, examples_from_pairs, label_counts,
+                              sha256_file, to_dataset)
+from training.evaluate import format_table, majority_baseline, metrics
+from training.features import DyadMasker
+from training.model import DEFAULT_CONFIG, build_classifier, build_pipeline, build_vectorizer, save_model
+
+__all__ = ["main", "grouped_split", "check_labels", "GRID"]
+
+log = logging.getLogger("training.fit")
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_ARTICLES = [ROOT / "seeds", ROOT / "data" / "corpus"]
+DEFAULT_ANNOTATIONS = ROOT / "data" / "annotations"
+GRID = {"clf__C": [1.0, 4.0, 16.0], "clf__class_weight": [None, "balanced"]}
+
+
+def check_labels(labels: Sequence[str], where: str) -> None:
+    """Refuse training data that lacks a label.
+
+    Raises
+    ------
+    DataError
+        Naming the missing labels and the counts found.
+    """
+    counts = {label: int(sum(1 for y in labels if y == label)) for label in LABELS}
+    missing = [label for label, c in counts.items() if c < 2]
+    if missing:
+        raise DataError(f"{where} must hold at least 2 examples of every label; "
+                        f"too few of {', '.join(missing)} (counts: {counts})")
+
+
+def grouped_split(labels: Sequence[str], groups: Sequence[str], *, test_size: float, seed: int):
+    """Split examples into train and test indices with no group (article) on both sides.
+
+    Parameters
+    ----------
+    labels, groups : sequence of str, length n_samples
+    test_size : float
+        Share of groups held out, in (0, 0.5].
+    seed : int
+
+    Returns
+    -------
+    train, test : ndarray of int
+        Indices into the inputs.
+
+    Raises
+    ------
+    DataError
+        If there are too few articles to hold any out.
+    """
+    n_splits = max(2, round(1 / test_size))
+    n_groups = len(set(groups))
+    if n_groups < n_splits:
+        raise DataError(f"need at least {n_splits} distinct articles to hold out {test_size:.0%}, got {n_groups}")
+    splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    train, test = next(splitter.split(np.zeros(len(labels)), labels, groups))
+    return train, test
+
+
+def _load_examples(args, dictionary, report: BuildReport):
+    inputs, examples = [], []
+    paths = args.articles or [str(p) for p in DEFAULT_ARTICLES if p.exists()]
+    if not args.no_articles:
+        articles = []
+        for path in paths:
+            articles += read_articles(path)
+            inputs.append({"kind": "articles", "path": str(path), "sha256": sha256_file(path)})
+        excluded = set(args.exclude_doc or [])
+        articles = [a for a in articles if a.id not in excluded]
+        annotations = []
+        ann_dir = Path(args.annotations)
+        for path in sorted(ann_dir.glob("*.jsonl")):
+            annotations += read_annotations(path)
+        inputs.append({"kind": "annotations", "path": str(ann_dir), "sha256": sha256_file(ann_dir)})
+        examples += examples_from_articles(articles, annotations, dictionary, report)
+    for path in args.data or []:
+        examples += examples_from_pairs(read_pairs(path), dictionary, report)
+        inputs.append({"kind": "labelled_pairs", "path": str(path), "sha256": sha256_file(path)})
+    inputs.append({"kind": "actors", "path": str(DEFAULT_ACTORS_DIR), "sha256": sha256_file(DEFAULT_ACTORS_DIR)})
+    if args.exclude_doc:
+        examples = [e for e in examples if e["doc_id"] not in set(args.exclude_doc)]
+    return inputs, examples
+
+
+def _cached_dataset(examples: list[dict], inputs: list[dict], cache_dir: Path):
+    """The examples as a ``datasets.Dataset``, cached under ``cache_dir`` by a hash of inputs and code."""
+    import datasets
+
+    h = hashlib.sha256()
+    for item in inputs:
+        h.update(item["sha256"].encode())
+    for name in ("text.py", "actors.py", "examples.py", "dataset.py"):
+        h.update((Path(__file__).parent / name).read_bytes())
+    h.update(str(len(examples)).encode())
+    path = cache_dir / f"examples-{h.hexdigest()[:16]}"
+    if path.exists():
+        try:
+            return datasets.load_from_disk(str(path)), path
+        except Exception:  # a partial cache from a crash: rebuild it
+            log.warning("cache %s unreadable; rebuilding", path)
+    ds = to_dataset(examples)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = cache_dir / (path.name + f".tmp{os.getpid()}")
+    ds.save_to_disk(str(tmp))
+    if not path.exists():
+        tmp.rename(path)
+    return ds, path
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m training.fit", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--articles", action="append", metavar="PATH",
+                    help="folder of .txt, JSONL/CSV file or Hugging Face dataset; repeatable "
+                         "(default: seeds/ and data/corpus/)")
+    ap.add_argument("--annotations", default=str(DEFAULT_ANNOTATIONS), metavar="DIR",
+                    help="folder of annotation JSONL files (default: data/annotations)")
+    ap.add_argument("--data", action="append", metavar="FILE", help="labelled-pair JSONL; repeatable")
+    ap.add_argument("--no-articles", action="store_true", help="train on --data files only")
+    ap.add_argument("--exclude-doc", action="append", metavar="ID", help="leave this article out; repeatable")
+    ap.add_argument("--out", default=str(ROOT / "models" / "stance.joblib"), help="model path (default: %(default)s)")
+    ap.add_argument("--seed", type=int, default=13, help="random seed (default: %(default)s)")
+    ap.add_argument("--test-size", type=float, default=0.2, help="share of articles held out (default: %(default)s)")
+    ap.add_argument("--cv-folds", type=int, default=4, help="grouped CV folds for the grid search (default: %(default)s)")
+    ap.add_argument("--calibration", choices=["none", "sigmoid", "isotonic"], default=DEFAULT_CONFIG["calibration"])
+    ap.add_argument("--no-search", action="store_true", help="skip the grid search; use the default C and class weight")
+    ap.add_argument("--cache-dir", default=str(ROOT / "data" / "processed"), help="example cache (default: %(default)s)")
+    return ap
+
+
+def run(args) -> dict:
+    """Train, evaluate and save; returns the saved metadata. Raises DataError on bad input."""
+    if not 0 < args.test_size <= 0.5:
+        raise DataError(f"--test-size must be in (0, 0.5], got {args.test_size}")
+    dictionary = default_dictionary()
+    report = BuildReport()
+    inputs, examples = _load_examples(args, dictionary, report)
+    if not examples:
+        raise DataError("no labelled examples: the inputs hold no annotated pair of actors sharing a sentence")
+    check_labels([e["label"] for e in examples], "training data")
+    ds, cache = _cached_dataset(examples, inputs, Path(args.cache_dir))
+    log.info("%d examples from %d articles (cached at %s)", len(ds), len(set(ds["doc_id"])), cache)
+    names = ds.features["label"].names
+    y = np.array([names[i] for i in ds["label"]])
+    groups = np.array(ds["doc_id"])
+    rows = ds.remove_columns(["label"]).to_list()
+    train, test = grouped_split(y, groups, test_size=args.test_size, seed=args.seed)
+    check_labels(y[train], "the training part")
+
+    config = {**DEFAULT_CONFIG, "calibration": args.calibration}
+    if not args.no_search:
+        views = DyadMasker().transform([rows[i] for i in train])
+        search = GridSearchCV(
+            Pipeline([("features", build_vectorizer(config)), ("clf", build_classifier(config, args.seed))]),
+            {k: v for k, v in GRID.items()} if config["calibration"] == "none"
+            else {k.replace("clf__", "clf__estimator__"): v for k, v in GRID.items()},
+            scoring="f1_macro", cv=StratifiedGroupKFold(n_splits=args.cv_folds, shuffle=True, random_state=args.seed),
+            n_jobs=1, error_score="raise",
+        )
+        search.fit(views, y[train], groups=groups[train])
+        best = {k.rsplit("__", 1)[1]: v for k, v in search.best_params_.items()}
+        config.update(best)
+        log.info("grouped CV chose %s (macro-F1 %.3f)", best, search.best_score_)
+    pipeline = build_pipeline(config, seed=args.seed)
+    pipeline.fit([rows[i] for i in train], y[train])
+
+    from training.model import StanceModel
+
+    proba = StanceModel(pipeline, {}).predict_proba([rows[i] for i in test])
+    pred = np.array(LABELS)[proba.argmax(axis=1)]
+    heldout = metrics(list(y[test]), list(pred), proba)
+    baseline = majority_baseline(y[train], y[test])
+    print(format_table(f"held-out articles ({len(set(groups[test]))} articles)", heldout, baseline=baseline))
+    meta = {
+        "inputs": inputs,
+        "data": {"n_articles": len(set(groups)), "n_examples": len(y), "label_counts": label_counts(
+            {"label": v} for v in y), "n_train": int(len(train)), "n_test": int(len(test)),
+            "unmatched_annotations": len(report.unmatched_annotations),
+            "pairs_without_shared_sentence": report.pairs_without_shared_sentence},
+        "config": config, "seed": args.seed, "test_size": args.test_size,
+        "metrics": {"heldout": heldout, "baseline_majority": baseline},
+        "aggregation": "mean of sentence probabilities over the sentences both actors share",
+        "heldout_doc_ids": sorted(set(groups[test])),
+    }
+    meta = save_model(pipeline, meta, args.out)
+    print(f"saved {args.out} (sha256 {meta['sha256'][:12]}) and {Path(args.out).with_suffix('.json')}")
+    return meta
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point; returns the exit code (0 ok, 2 bad input)."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        run(args)
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,220 @@
+"""Prediction: text and a pair of actors -> stance with evidence (the library behind the service).
+
+Article-level rule: a pair's probabilities are the mean of its sentence probabilities over the sentences
+in which both actors occur; its stance is the label with the highest mean. The sentences are returned
+as evidence, strongest (most confident) first. A pair whose actors are not found, never share a
+sentence, or share only sentences with no word the model knows gets ``stance=None`` and a ``reason``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from training.actors import ActorDictionary
+from training.articles import LABELS
+from training.examples import Document, ResolvedActor, candidate_examples, pair_examples, prepare, resolve_in
+from training.model import StanceModel
+from training.text import has_words
+
+__all__ = ["Evidence", "PairStance", "StancePredictor", "aggregate", "NoWordsError"]
+
+REASONS = ("source_not_found", "target_not_found", "same_actor", "no_shared_sentence", "no_known_words")
+
+
+class NoWordsError(ValueError):
+    """The text has no word the tool could read (empty, blank, digits or punctuation only)."""
+
+
+@dataclass
+class Evidence:
+    """One sentence in which both actors occur, with its own stance.
+
+    Attributes
+    ----------
+    sentence_index : int
+    text : str
+    start, end : int
+        Offsets of the sentence in the cleaned text.
+    stance : str
+    probabilities : dict of str to float
+        ``support``, ``oppose``, ``neutral``; sum to 1.
+    """
+
+    sentence_index: int
+    text: str
+    start: int
+    end: int
+    stance: str
+    probabilities: dict[str, float]
+
+
+@dataclass
+class PairStance:
+    """The stance of ``source`` toward ``target`` in one text.
+
+    Attributes
+    ----------
+    source, target : ResolvedActor
+    stance : str or None
+        None when there is nothing to judge; then ``reason`` says why (one of ``REASONS``).
+    probabilities : dict of str to float or None
+    evidence : list of Evidence
+    reason : str or None
+    """
+
+    source: ResolvedActor
+    target: ResolvedActor
+    stance: str | None = None
+    probabilities: dict[str, float] | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    reason: str | None = None
+
+
+def aggregate(probabilities: np.ndarray) -> np.ndarray:
+    """Article-level probabilities of a pair from its sentence probabilities.
+
+    Parameters
+    ----------
+    probabilities : ndarray, shape (n_sentences, 3)
+
+    Returns
+    -------
+    ndarray, shape (3,)
+        The mean over sentences (columns in :data:`LABELS` order).
+    """
+    return probabilities.mean(axis=0)
+
+
+def _probs(row: Iterable[float]) -> dict[str, float]:
+    return {label: round(float(p), 6) for label, p in zip(LABELS, row)}
+
+
+class StancePredictor:
+    """Stance of actor pairs in text, with the model and dictionary loaded once.
+
+    Parameters
+    ----------
+    model : StanceModel
+    dictionary : ActorDictionary
+    """
+
+    def __init__(self, model: StanceModel, dictionary: ActorDictionary):
+        self.model = model
+        self.dictionary = dictionary
+
+    def document(self, text: str, *, date: dt.date | None = None, doc_id: str = "") -> Document:
+        """Prepare a text.
+
+        Raises
+        ------
+        NoWordsError
+            If the text has no word of two or more letters.
+        """
+        if not has_words(text):
+            raise NoWordsError("text has no words to read (it is empty, blank, or only digits and punctuation)")
+        return prepare(text, self.dictionary, doc_id=doc_id, date=date)
+
+    def _judge(self, doc: Document, source: ResolvedActor, target: ResolvedActor,
+               examples: Sequence[dict], probs: np.ndarray, known: np.ndarray) -> PairStance:
+        result = PairStance(source, target)
+        if not source.mentions:
+            result.reason = "source_not_found"
+        elif not target.mentions:
+            result.reason = "target_not_found"
+        elif source.code == target.code:
+            result.reason = "same_actor"
+        elif not examples:
+            result.reason = "no_shared_sentence"
+        elif not known.any():
+            result.reason = "no_known_words"
+        if result.reason:
+            return result
+        keep = known > 0
+        mean = aggregate(probs[keep])
+        result.stance = LABELS[int(np.argmax(mean))]
+        result.probabilities = _probs(mean)
+        for e, p in zip([e for e, k in zip(examples, keep) if k], probs[keep]):
+            s = doc.sentences[e["sentence_index"]]
+            result.evidence.append(Evidence(e["sentence_index"], s.text, s.start, s.end,
+                                            LABELS[int(np.argmax(p))], _probs(p)))
+        result.evidence.sort(key=lambda ev: -max(ev.probabilities.values()))
+        return result
+
+    def _score(self, examples: Sequence[dict]) -> tuple[np.ndarray, np.ndarray]:
+        if not examples:
+            return np.zeros((0, len(LABELS))), np.zeros(0, dtype=int)
+        return self.model.predict_proba(examples), self.model.known_word_counts(examples)
+
+    def stance(self, text: str, source: str, target: str, *, date: dt.date | None = None,
+               source_span: str | None = None, target_span: str | None = None) -> PairStance:
+        """The stance of ``source`` toward ``target`` in ``text``.
+
+        Parameters
+        ----------
+        text : str
+            Article or sentence; HTML is cleaned.
+        source, target : str
+            Codes, names, demonyms, metonyms or leaders; names not in the dictionary are matched
+            literally. Padding and case do not matter.
+        date : datetime.date, optional
+            The text's date, for leaders' terms (today when omitted).
+        source_span, target_span : str, optional
+            The mentions as written, when known (labelled-pair files).
+
+        Returns
+        -------
+        PairStance
+
+        Raises
+        ------
+        NoWordsError
+            If the text has no words.
+        """
+        doc = self.document(text, date=date)
+        src = resolve_in(doc, self.dictionary, source, source_span)
+        tgt = resolve_in(doc, self.dictionary, target, target_span)
+        examples = pair_examples(doc, src, tgt)
+        probs, known = self._score(examples)
+        return self._judge(doc, src, tgt, examples, probs, known)
+
+    def dyads(self, text: str, *, date: dt.date | None = None, actors: Sequence[str] | None = None) -> list[PairStance]:
+        """Every directed pair of dictionary actors that share a sentence, with its stance.
+
+        Parameters
+        ----------
+        text : str
+        date : datetime.date, optional
+        actors : sequence of str, optional
+            Keep only pairs among these actors (codes or names, resolved with the dictionary).
+
+        Returns
+        -------
+        list of PairStance
+            In order of first co-occurrence; all examples are scored in one batch.
+
+        Raises
+        ------
+        NoWordsError
+            If the text has no words.
+        """
+        doc = self.document(text, date=date)
+        wanted = None
+        if actors is not None:
+            wanted = {resolve_in(doc, self.dictionary, a).code for a in actors}
+        examples = candidate_examples(doc, actors=wanted)
+        probs, known = self._score(examples)
+        groups: dict[tuple[str, str], list[int]] = {}
+        for k, e in enumerate(examples):
+            groups.setdefault((e["source"], e["target"]), []).append(k)
+        out = []
+        for (a, b), idx in groups.items():
+            src = ResolvedActor(a, a, self.dictionary.actors[a].name, self.dictionary.actors[a].kind,
+                                [m for m in doc.mentions if m.code == a])
+            tgt = ResolvedActor(b, b, self.dictionary.actors[b].name, self.dictionary.actors[b].kind,
+                                [m for m in doc.mentions if m.code == b])
+            out.append(self._judge(doc, src, tgt, [examples[k] for k in idx], probs[idx], known[idx]))
+        return out
