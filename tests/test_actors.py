@@ -1,0 +1,106 @@
+"""Actor resolution: names, official names, demonyms, metonyms, dated leaders, collisions."""
+
+import datetime as dt
+
+import pytest
+
+
+def codes(dictionary, text, date=None):
+    return [m.code for m in dictionary.find(text, date=date)]
+
+
+def test_every_un_member_and_extras_present(dictionary):
+    states = [a for a in dictionary.actors.values() if a.kind == "state"]
+    assert len(states) >= 197
+    for code in ("TWN", "XKX", "PSE", "USA", "CHN", "SSD", "TUV"):
+        assert dictionary.actors[code].kind == "state"
+    for code in ("EU", "NATO", "UN", "ASEAN", "AU", "G7", "WEST"):
+        assert dictionary.actors[code].kind == "bloc"
+
+
+def test_every_entry_says_where_its_facts_come_from(dictionary):
+    assert all(a.source.strip() for a in dictionary.actors.values())
+
+
+def test_niger_is_not_nigeria(dictionary):
+    assert codes(dictionary, "Niger and Nigeria; Nigerien and Nigerian troops") == ["NER", "NGA", "NER", "NGA"]
+
+
+@pytest.mark.parametrize("name", ["Democratic People's Republic of Korea", "Korea DPR", "North Korea", "DPRK",
+                                  "Pyongyang", "North Korean"])
+def test_north_korea_forms(dictionary, name):
+    assert codes(dictionary, f"{name} fired a missile.") == ["PRK"]
+
+
+def test_official_names(dictionary):
+    assert codes(dictionary, "the Republic of South Sudan") == ["SSD"]
+    assert codes(dictionary, "South Sudan and Sudan") == ["SSD", "SDN"]
+    assert codes(dictionary, "the United Mexican States") == ["MEX"]
+
+
+@pytest.mark.parametrize("text", ["U.S.", "US", "USA", "u.s.", "United States", "America", "Washington",
+                                  "the White House"])
+def test_united_states_forms(dictionary, text):
+    assert codes(dictionary, f"{text} backed the plan.") == ["USA"]
+
+
+def test_common_words_keep_their_case(dictionary):
+    assert codes(dictionary, "He told us who came.") == []
+    assert codes(dictionary, "The US and the WHO") == ["USA", "WHO"]
+
+
+@pytest.mark.parametrize("text", ["Kyiv", "Kiev", "KYIV", "kyiv"])
+def test_metonym_any_case(dictionary, text):
+    assert codes(dictionary, f"{text} rejected the demands.") == ["UKR"]
+
+
+def test_metonyms_and_demonyms(dictionary):
+    assert codes(dictionary, "The Kremlin and Beijing; Downing Street; Turkish officials; Seoul") == [
+        "RUS", "CHN", "GBR", "TUR", "KOR"]
+
+
+def test_possessive_and_curly_apostrophe(dictionary):
+    from training.text import clean_text
+
+    assert codes(dictionary, clean_text("China\u2019s envoy met Russia's minister")) == ["CHN", "RUS"]
+
+
+def test_word_boundaries_and_stoplist(dictionary):
+    assert codes(dictionary, "Chinatown and the Indian Ocean off New Mexico") == []
+    assert codes(dictionary, "Israel and the West Bank") == ["ISR", "PSE"]
+
+
+def test_leader_counts_only_in_office(dictionary):
+    assert codes(dictionary, "Merkel spoke.", date=dt.date(2015, 6, 1)) == ["DEU"]
+    assert codes(dictionary, "Merkel spoke.", date=dt.date(2023, 6, 1)) == []
+    assert codes(dictionary, "Obama spoke.", date=dt.date(2012, 1, 1)) == ["USA"]
+    assert codes(dictionary, "Putin spoke.", date=dt.date(2022, 9, 1)) == ["RUS"]
+
+
+@pytest.mark.parametrize("name,code", [("CHN", "CHN"), ("china", "CHN"), (" China ", "CHN"), ("russia\n", "RUS"),
+                                       ("Chinese", "CHN"), ("the Kremlin", "RUS"), ("USAGOV", "USA"),
+                                       ("IGOUNO", "UN"), ("Xi Jinping", "CHN"), ("NATO", "NATO")])
+def test_resolve(dictionary, name, code):
+    assert dictionary.resolve(name).code == code
+
+
+def test_resolve_unknown_is_none(dictionary):
+    assert dictionary.resolve("Wagner Group") is None
+    assert dictionary.resolve("---LEG") is None
+
+
+def test_literal_match_word_bounded(dictionary):
+    hits = dictionary.find_literal("The Wagner Group left; Wagner Groups stayed.", "wagner group")
+    assert [(m.start, m.text) for m in hits] == [(4, "Wagner Group")]
+
+
+def test_bad_leader_file_names_line(tmp_path):
+    import shutil
+
+    from training.actors import DEFAULT_ACTORS_DIR, ActorDictionary
+
+    for f in DEFAULT_ACTORS_DIR.iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    (tmp_path / "leaders.jsonl").write_text('{"name": "X Y", "code": "ZZZ", "start": "2020-01-01"}\n')
+    with pytest.raises(ValueError, match=r"leaders.jsonl:1: unknown actor code 'ZZZ'"):
+        ActorDictionary(tmp_path)
