@@ -36,8 +36,9 @@ __all__ = ["Actor", "Mention", "ActorDictionary", "DEFAULT_ACTORS_DIR", "normali
 
 DEFAULT_ACTORS_DIR = Path(__file__).resolve().parent.parent / "data" / "actors"
 EXTRA_STATES = ("TWN", "XKX", "PSE", "VAT")  # not UN members, but actors in the news
-# Lower-case forms that are ordinary English: aliases equal to them only match with their own case.
-_COMMON_WORDS = frozenset("us who au is it in an as at am ad me no to so oh hi west quad union".split()) | {
+# Aliases whose lower-case form is ordinary English ("us", "who", "western") or names something else
+# ("icc") match only with their own case: "US" and "Western" count, "us" and "western Syria" do not.
+_CASED = frozenset("us who au is it in an as at am ad me no to so oh hi west western quad union icc".split()) | {
     "the west", "the quad", "the union", "the alliance", "the council", "the commission"
 }
 _GENERIC_AFTER_THE = frozenset({"west", "union", "alliance", "quad", "council", "commission", "gulf"})
@@ -172,7 +173,7 @@ class ActorDictionary:
         if not text:
             return
         lower = text.casefold()
-        case_sensitive = lower in _COMMON_WORDS
+        case_sensitive = lower in _CASED
         aliases.append(_Alias(text, code, via, case_sensitive, start, end))
         if lower.startswith("the ") and lower[4:] not in _GENERIC_AFTER_THE and via != "leader":
             aliases.append(_Alias(text[4:], code, via, False, start, end))

@@ -191,7 +191,8 @@ def read_articles(path: str | Path) -> list[Article]:
     ----------
     path : str or path-like
         - folder of ``.txt`` files: file name = article id, first line = title, the rest = text;
-        - ``.jsonl`` or ``.csv`` with ``id``, ``text`` and optional ``title``, ``date``, ``url``;
+        - ``.jsonl`` or ``.csv`` with ``id``, ``text`` and optional ``title``, ``date``, ``url``, or a
+          folder of such files;
         - a folder written by ``datasets.Dataset.save_to_disk`` or a dataset name in the local
           Hugging Face cache (read offline), with the same columns.
 
@@ -209,6 +210,8 @@ def read_articles(path: str | Path) -> list[Article]:
         articles = list(_read_txt_folder(p))
     elif p.is_dir() and ((p / "dataset_info.json").exists() or (p / "dataset_dict.json").exists()):
         articles = list(_read_hf(str(p)))
+    elif p.is_dir() and (any(p.glob("*.jsonl")) or any(p.glob("*.csv"))):
+        articles = [a for f in sorted([*p.glob("*.jsonl"), *p.glob("*.csv")]) for a in read_articles(f)]
     elif p.suffix == ".jsonl" and p.is_file():
         articles = [_article(row, where, str(p)) for where, row in _jsonl(p)]
     elif p.suffix == ".csv" and p.is_file():

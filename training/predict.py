@@ -114,9 +114,10 @@ class StancePredictor:
         NoWordsError
             If the text has no word of two or more letters.
         """
-        if not has_words(text):
+        doc = prepare(text, self.dictionary, doc_id=doc_id, date=date)
+        if not has_words(doc.text):  # the cleaned text: markup such as "<div>12</div>" holds no words
             raise NoWordsError("text has no words to read (it is empty, blank, or only digits and punctuation)")
-        return prepare(text, self.dictionary, doc_id=doc_id, date=date)
+        return doc
 
     def _judge(self, doc: Document, source: ResolvedActor, target: ResolvedActor,
                examples: Sequence[dict], probs: np.ndarray, known: np.ndarray) -> PairStance:

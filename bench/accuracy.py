@@ -1,0 +1,215 @@
+"""Accuracy benchmark on the real labelled-pair sets (issue 5): ``python bench/accuracy.py``.
+
+Usage::
+
+    python bench/accuracy.py [--shared ../shared/data/real] [--out bench/RESULTS.md]
+        [--no-search] [--calibration {none,sigmoid,isotonic}] [--work DIR]
+
+Trains two models into a scratch folder (``models/stance.joblib`` is never touched): the default
+model on the embedded data, and one on ``park2021_dsa_train`` + ``conflibert_cameo_train`` + the
+embedded data. Evaluates them, a majority-class baseline (of each model's training labels) and the
+dictionary coder (:mod:`bench.coder`) on the real sets with the service's rule
+(:func:`training.evaluate.evaluate_rows`), prints one table and writes it to ``--out``, keeping the
+hand-written section between ``<!-- tried:start -->`` and ``<!-- tried:end -->``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import shlex
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.coder import coder_predictor
+from training import fit
+from training.actors import default_dictionary
+from training.articles import LABELS, read_pairs
+from training.evaluate import evaluate_rows, majority_baseline, summarise
+from training.model import library_versions, load_model
+from training.predict import StancePredictor
+
+DEFAULT_EVAL = ("park2021_dsa_test", "park2021_dsa_valid", "udpetrarch_gsr", "conflibert_cameo_train")
+TRAIN_SETS = ("park2021_dsa_train", "conflibert_cameo_train")
+DATA_EVAL = ("park2021_dsa_test", "udpetrarch_gsr")
+START, END = "<!-- tried:start -->", "<!-- tried:end -->"
+TRIED_DEFAULT = "(Record experiments here: what was changed, the figures it gave, and whether it was kept.)"
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python bench/accuracy.py", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shared", default=str(ROOT.parent / "shared" / "data" / "real"),
+                    help="folder of the real labelled-pair sets (default: %(default)s)")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"), help="report (default: %(default)s)")
+    ap.add_argument("--no-search", action="store_true", help="skip the grid search when training (faster)")
+    ap.add_argument("--calibration", choices=["none", "sigmoid", "isotonic"], default=None,
+                    help="passed to training.fit (default: training's default)")
+    ap.add_argument("--work", metavar="DIR", help="keep models and example caches here (default: a temporary folder)")
+    return ap
+
+
+def default_articles() -> list[str]:
+    """``--articles`` arguments for training's default articles (``seeds/`` and ``data/corpus/``).
+
+    A folder of ``.jsonl``/``.csv`` files is passed file by file, since ``read_articles`` reads a
+    folder only when it holds ``.txt`` files or a saved dataset.
+    """
+    out = []
+    for folder in fit.DEFAULT_ARTICLES:
+        files = sorted(p for p in folder.glob("*") if p.suffix in (".jsonl", ".csv")) if folder.is_dir() else []
+        if files and not any(folder.glob("*.txt")):
+            out += [a for f in files for a in ("--articles", str(f))]
+        elif folder.exists():
+            out += ["--articles", str(folder)]
+    return out
+
+
+def _train(name: str, extra: list[str], args, work: Path) -> tuple[Path, Counter]:
+    """Train one model with :func:`training.fit.main`; returns its path and training label counts."""
+    out = work / f"{name}.joblib"
+    argv = ["--out", str(out), "--cache-dir", str(work / "cache"), *default_articles(), *extra]
+    if args.no_search:
+        argv.append("--no-search")
+    if args.calibration:
+        argv += ["--calibration", args.calibration]
+    print(f"--- training {name}: python -m training.fit {shlex.join(argv)}", flush=True)
+    if fit.main(argv) != 0:
+        raise SystemExit(f"error: training the {name} model failed (see the message above)")
+    model = load_model(out)
+    return out, Counter(model.metadata["data"]["label_counts"])
+
+
+def _row(model: str, set_name: str, m: dict, *, found: bool = True) -> dict:
+    pc = m["per_class"]
+    return {"model": model, "set": set_name, "n": m["n"], "macro_f1": m["macro_f1"],
+            **{f"f1_{label}": pc[label]["f1"] for label in LABELS}, "accuracy": m["accuracy"],
+            "ece": m.get("ece"), "not_found": m["actors_not_found"] / m["n"] if found and m["n"] else None,
+            "confusion": m["confusion"]}
+
+
+def _fmt(v) -> str:
+    return "-" if v is None else f"{v:.3f}" if isinstance(v, float) else str(v)
+
+
+COLUMNS = [("model", "model"), ("set", "eval set"), ("n", "n"), ("macro_f1", "macro-F1"),
+           ("f1_support", "F1 sup"), ("f1_oppose", "F1 opp"), ("f1_neutral", "F1 neu"),
+           ("accuracy", "acc"), ("ece", "ECE"), ("not_found", "actors not found")]
+
+
+def markdown_table(rows: list[dict]) -> str:
+    """The rows as a Markdown table (also readable in a terminal)."""
+    cells = [[h for _, h in COLUMNS]] + [[_fmt(r[k]) for k, _ in COLUMNS] for r in rows]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(COLUMNS))]
+    line = lambda c: "| " + " | ".join(x.ljust(w) for x, w in zip(c, widths)) + " |"
+    return "\n".join([line(cells[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+                     + [line(c) for c in cells[1:]])
+
+
+def tried_section(path: Path) -> str:
+    """The hand-written text between the markers of an existing report, or a placeholder."""
+    if path.is_file():
+        m = re.search(re.escape(START) + r"\n?(.*?)\n?" + re.escape(END), path.read_text(encoding="utf-8"), re.DOTALL)
+        if m:
+            return m.group(1)
+    return TRIED_DEFAULT
+
+
+def write_report(path: Path, table: str, details: list[str], command: str, seconds: float) -> None:
+    """Write the report, carrying over the "What was tried" section unchanged."""
+    tried = tried_section(path)
+    versions = ", ".join(f"{k} {v}" for k, v in library_versions().items())
+    body = f"""# Accuracy on the real labelled-pair sets
+
+Generated by `bench/accuracy.py`; everything outside the "What was tried" markers is rewritten on each run.
+
+- command: `{command}`
+- date: {dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")} ({seconds:.0f} s)
+- versions: {versions}
+- models: `default` = embedded data only (out of the box); `+real` = park2021_dsa_train +
+  conflibert_cameo_train + embedded data. `majority(X)` predicts the most frequent training label of
+  model X; `coder` is the dictionary coder of `bench/coder.py`. Rows whose actors are not found are
+  scored `neutral`.
+
+{table}
+
+## Confusion matrices (rows true, columns predicted: support, oppose, neutral)
+
+{chr(10).join(details)}
+
+## What was tried
+
+{START}
+{tried}
+{END}
+"""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(body, encoding="utf-8")
+    tmp.replace(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; returns the exit code (0 ok, 2 missing input or failed training)."""
+    args = _parser().parse_args(argv)
+    started = time.perf_counter()
+    shared = Path(args.shared)
+    wanted = sorted(set(DEFAULT_EVAL + TRAIN_SETS + DATA_EVAL))
+    missing = [n for n in wanted if not (shared / f"{n}.jsonl").is_file()]
+    if missing:
+        print(f"error: real set(s) missing from {shared}: {', '.join(f'{n}.jsonl' for n in missing)}; "
+              f"pass --shared DIR pointing at the folder that holds them", file=sys.stderr)
+        return 2
+    sets = {n: read_pairs(shared / f"{n}.jsonl") for n in wanted}
+    dictionary = default_dictionary()
+    coder = coder_predictor(dictionary)
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="geostance-bench-") as tmp:
+        work = Path(args.work) if args.work else Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        try:
+            plan = [("default", [], DEFAULT_EVAL),
+                    ("+real", [a for n in TRAIN_SETS for a in ("--data", str(shared / f"{n}.jsonl"))], DATA_EVAL)]
+            trained = {name: _train(name, extra, args, work) for name, extra, _ in plan}
+        except SystemExit as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        coded: dict[str, dict] = {}
+        for name, _, evals in plan:
+            path, counts = trained[name]
+            predictor = StancePredictor(load_model(path), dictionary)
+            train_labels = [label for label, c in counts.items() for _ in range(c)]
+            for set_name in evals:
+                print(f"--- evaluating {name} on {set_name}", flush=True)
+                pairs = sets[set_name]
+                rows.append(_row(name, set_name, summarise(evaluate_rows(predictor, pairs))))
+                rows.append(_row(f"majority({name})", set_name,
+                                 {**majority_baseline(train_labels, [p.label for p in pairs]),
+                                  "actors_not_found": 0}, found=False))
+                if set_name not in coded:
+                    coded[set_name] = summarise(evaluate_rows(coder, pairs))
+                    rows.append(_row("coder", set_name, coded[set_name]))
+    rows.sort(key=lambda r: (r["set"], {"default": 0, "+real": 1, "coder": 3}.get(r["model"], 2), r["model"]))
+    table = markdown_table(rows)
+    seconds = time.perf_counter() - started
+    print(table)
+    print(f"({seconds:.0f} s)")
+    details = [f"- {r['model']} on {r['set']}: {r['confusion']}" for r in rows]
+    command = "python bench/accuracy.py" + (" " + shlex.join(argv if argv is not None else sys.argv[1:])
+                                            if (argv if argv is not None else sys.argv[1:]) else "")
+    out = Path(args.out)
+    write_report(out, table, details, command, seconds)
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

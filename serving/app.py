@@ -1,0 +1,212 @@
+"""The HTTP service: ``uvicorn serving.app:app``.
+
+A thin layer over :class:`training.predict.StancePredictor`: the model and the actor dictionary are loaded
+once, in the lifespan, and handed to the routes by dependencies; the routes only translate requests into
+library calls and results into responses. Settings come from ``GEOSTANCE_*`` environment variables
+(:mod:`serving.settings`). A model that cannot be loaded does not stop the service: ``/health`` and the
+prediction routes then answer 503 with the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, Security
+from fastapi.responses import JSONResponse
+from fastapi.security import APIKeyHeader
+
+from serving.convert import actor_info, model_info, pair_out
+from serving.errors import ModelUnavailable, RequestIdMiddleware, install_error_handlers, invalid
+from serving.schemas import (
+    ActorInfo,
+    BatchOut,
+    BatchRequest,
+    Date,
+    DyadsOut,
+    DyadsRequest,
+    ErrorOut,
+    Health,
+    ModelInfo,
+    PairStanceOut,
+    StanceRequest,
+    ValidationErrorOut,
+)
+from serving.settings import Settings
+from training.actors import ActorDictionary, default_dictionary
+from training.model import ModelError, load_model
+from training.predict import NoWordsError, StancePredictor
+
+__all__ = ["app", "create_app"]
+
+log = logging.getLogger("geostance.serving")
+_api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
+                               description="Required when the service runs with GEOSTANCE_API_KEY set.")
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Load the actor dictionary and the model once; keep the load error instead of failing."""
+    settings: Settings = app.state.settings
+    app.state.dictionary, app.state.predictor, app.state.unavailable = None, None, None
+    try:
+        app.state.dictionary = default_dictionary()
+        app.state.predictor = StancePredictor(load_model(settings.model_path), app.state.dictionary)
+        log.info("model %s loaded (sha256 %s)", settings.model_path,
+                 app.state.predictor.model.metadata.get("sha256", "")[:12])
+    except (ModelError, FileNotFoundError, ValueError) as exc:  # dictionary errors are the latter two
+        app.state.unavailable = str(exc)
+        log.error("model unavailable: %s", exc)
+    yield
+
+
+# -- dependencies -------------------------------------------------------------------------------------
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+async def get_predictor(request: Request) -> StancePredictor:
+    """The loaded predictor, or 503 with the reason it is not loaded."""
+    predictor = getattr(request.app.state, "predictor", None)
+    if predictor is None:
+        raise ModelUnavailable(getattr(request.app.state, "unavailable", None) or "the model is not loaded")
+    return predictor
+
+
+async def get_dictionary(request: Request) -> ActorDictionary:
+    dictionary = getattr(request.app.state, "dictionary", None)
+    if dictionary is None:
+        raise ModelUnavailable(getattr(request.app.state, "unavailable", None) or "the dictionary is not loaded")
+    return dictionary
+
+
+async def require_api_key(request: Request, key: Annotated[str | None, Security(_api_key_header)] = None) -> None:
+    """401 unless header ``X-API-Key`` holds the configured key."""
+    expected = request.app.state.settings.api_key
+    if expected is None:
+        return
+    if not key:
+        raise HTTPException(401, "missing API key: send it in the X-API-Key header")
+    if not secrets.compare_digest(key.encode(), expected.get_secret_value().encode()):
+        raise HTTPException(401, "invalid API key (header X-API-Key)")
+
+
+Predictor = Annotated[StancePredictor, Depends(get_predictor)]
+Config = Annotated[Settings, Depends(get_settings)]
+
+
+def _check_length(text: str, settings: Settings, where: str) -> None:
+    if len(text) > settings.max_text_chars:
+        raise HTTPException(413, f"{where} is {len(text)} characters long; the limit is "
+                                 f"{settings.max_text_chars} characters (GEOSTANCE_MAX_TEXT_CHARS)")
+
+
+_ERRORS = {401: {"model": ErrorOut, "description": "Missing or wrong X-API-Key (when a key is configured)"},
+           422: {"model": ValidationErrorOut, "description": "Invalid request; the input is never echoed"},
+           500: {"model": ErrorOut, "description": "Unexpected error, with a request id"},
+           503: {"model": ErrorOut, "description": "The model is unavailable; `reason` says why"}}
+_PREDICT_ERRORS = {**_ERRORS, 413: {"model": ErrorOut, "description": "Text longer than GEOSTANCE_MAX_TEXT_CHARS"}}
+
+router = APIRouter()
+
+
+# -- routes ----------------------------------------------------------------------------------------------
+@router.post("/v1/stance", response_model=PairStanceOut, responses=_PREDICT_ERRORS, tags=["stance"])
+def stance(body: StanceRequest, predictor: Predictor, settings: Config) -> PairStanceOut:
+    """The stance of `source` toward `target` in `text`, with the sentences it rests on."""
+    _check_length(body.text, settings, "text")
+    try:
+        result = predictor.stance(body.text, body.source, body.target, date=body.date)
+    except NoWordsError as exc:
+        raise invalid(("body", "text"), str(exc), "no_words") from None
+    return pair_out(result)
+
+
+@router.post("/v1/dyads", response_model=DyadsOut, responses=_PREDICT_ERRORS, tags=["stance"])
+def dyads(body: DyadsRequest, predictor: Predictor, settings: Config) -> DyadsOut:
+    """Every directed pair of dictionary actors that share a sentence, with its stance."""
+    _check_length(body.text, settings, "text")
+    try:
+        results = predictor.dyads(body.text, date=body.date, actors=body.actors)
+    except NoWordsError as exc:
+        raise invalid(("body", "text"), str(exc), "no_words") from None
+    return DyadsOut(dyads=[pair_out(r) for r in results])
+
+
+@router.post("/v1/stance/batch", response_model=BatchOut, responses=_PREDICT_ERRORS, tags=["stance"])
+def stance_batch(body: BatchRequest, predictor: Predictor, settings: Config) -> BatchOut:
+    """Several `/v1/stance` requests at once (at most GEOSTANCE_MAX_BATCH), answered in order."""
+    if len(body.items) > settings.max_batch:
+        raise invalid(("body", "items"), f"a batch holds at most {settings.max_batch} items "
+                      f"(GEOSTANCE_MAX_BATCH); this one has {len(body.items)}", "too_long")
+    for i, item in enumerate(body.items):
+        _check_length(item.text, settings, f"items[{i}].text")
+    results = []
+    for i, item in enumerate(body.items):
+        try:
+            results.append(pair_out(predictor.stance(item.text, item.source, item.target, date=item.date)))
+        except NoWordsError as exc:
+            raise invalid(("body", "items", i, "text"), str(exc), "no_words") from None
+    return BatchOut(results=results)
+
+
+@router.get("/v1/actors/resolve", response_model=ActorInfo,
+            responses={**_ERRORS, 404: {"model": ErrorOut, "description": "No such actor"}}, tags=["actors"])
+async def resolve_actor(
+    dictionary: Annotated[ActorDictionary, Depends(get_dictionary)],
+    name: Annotated[str, Query(min_length=1, max_length=1000, description="Code, name, demonym, capital "
+                                                                          "or leader; trimmed, any case.")],
+    date: Annotated[Date, Query(description="For leaders: the date they must be in office (YYYY-MM-DD).")] = None,
+) -> ActorInfo:
+    """The dictionary actor a name stands for."""
+    query = name.strip()
+    if not query:
+        raise invalid(("query", "name"), "actor name is empty or blank", "blank_name")
+    actor = dictionary.resolve(query, date=date)
+    if actor is None:
+        raise HTTPException(404, f"no actor named '{query[:100]}' in the dictionary")
+    return actor_info(actor)
+
+
+@router.get("/v1/model", response_model=ModelInfo, responses=_ERRORS, tags=["model"])
+async def model(predictor: Predictor) -> ModelInfo:
+    """The loaded model's metadata: versions, labels, data summary, held-out metrics, config, sha256."""
+    return model_info(predictor.model.metadata)
+
+
+async def health(request: Request) -> JSONResponse:
+    """200 when the model is loaded, else 503 with the reason. Never needs an API key."""
+    predictor = getattr(request.app.state, "predictor", None)
+    if predictor is None:
+        reason = getattr(request.app.state, "unavailable", None) or "the model is not loaded"
+        return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+    meta = predictor.model.metadata
+    return JSONResponse({"status": "ok", "model_sha256": meta.get("sha256"), "model_created": meta.get("created"),
+                         "labels": meta.get("labels")})
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the service.
+
+    Parameters
+    ----------
+    settings : Settings, optional
+        Read from the ``GEOSTANCE_*`` environment variables when omitted.
+    """
+    settings = settings or Settings()
+    app = FastAPI(title="geostance", version="0.1.0", lifespan=lifespan,
+                  description="Stance (support / oppose / neutral) of a state or bloc toward another in news "
+                              "text. Offsets refer to the cleaned text (equal to the submitted text without HTML).")
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(RequestIdMiddleware)
+    app.add_api_route("/health", health, methods=["GET"], response_model=Health, tags=["health"],
+                      responses={503: {"model": Health, "description": "The model is unavailable"}})
+    app.include_router(router, dependencies=[Security(require_api_key)] if settings.api_key else [])
+    return app
+
+
+app = create_app()

@@ -1,0 +1,243 @@
+"""Request and response models of the HTTP service.
+
+Every offset in a response refers to the *cleaned* text (HTML tags removed, entities decoded, quotes and
+dashes made plain one character for one). Without HTML tags or entities the cleaned text has the length of
+the submitted text, so the offsets index the submitted text too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from training.articles import LABELS
+from training.predict import REASONS
+
+CLEANED = ("Offsets refer to the cleaned text (HTML tags removed, entities decoded); "
+           "for text without HTML they equal offsets into the submitted text.")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+Label = Literal[LABELS]  # type: ignore[valid-type]
+Reason = Literal[REASONS]  # type: ignore[valid-type]
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank_text", "text is empty or blank")
+    return value
+
+
+def _name(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise PydanticCustomError("blank_name", "actor name is empty or blank")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_text), Field(
+    description="Article or sentence in English; HTML is cleaned. At most GEOSTANCE_MAX_TEXT_CHARS "
+                "characters (default 100000): longer texts get 413.")]
+ActorName = Annotated[str, Field(max_length=200), AfterValidator(_name), Field(
+    description="A code (CHN, EU), CAMEO code, name, demonym, capital or leader; trimmed, any case. "
+                "A name not in the dictionary is matched literally.")]
+
+
+def _iso_date(value):
+    if value is None or isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise PydanticCustomError("date_format", "date must be a date written YYYY-MM-DD")
+    return value
+
+
+Date = Annotated[dt.date | None, BeforeValidator(_iso_date), Field(
+    description="The text's date, YYYY-MM-DD; decides which leaders speak for their state (today if omitted).")]
+
+
+def _examples(*examples: dict) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"examples": list(examples)})
+
+
+# -- requests -----------------------------------------------------------------------------------------
+class StanceRequest(BaseModel):
+    """The stance of ``source`` toward ``target`` in ``text``."""
+
+    model_config = _examples({"text": "China reaffirmed its support for Russia on Monday.",
+                              "source": "China", "target": "Russia", "date": "2022-09-13"})
+    text: Text
+    source: ActorName
+    target: ActorName
+    date: Date = None
+
+
+class DyadsRequest(BaseModel):
+    """Every directed pair of dictionary actors sharing a sentence of ``text``."""
+
+    model_config = _examples({"text": "Kenya welcomed Ethiopia's offer. Russia criticised the EU.",
+                              "date": "2022-09-13", "actors": ["Kenya", "Ethiopia"]})
+    text: Text
+    date: Date = None
+    actors: list[ActorName] | None = Field(
+        None, max_length=100, description="Keep only pairs among these actors (codes or names); all when omitted.")
+
+
+class BatchRequest(BaseModel):
+    """Several stance requests, answered in order."""
+
+    model_config = _examples({"items": [
+        {"text": "China reaffirmed its support for Russia.", "source": "China", "target": "Russia"},
+        {"text": "Kenya welcomed Ethiopia's offer.", "source": "Kenya", "target": "Ethiopia",
+         "date": "2021-05-02"}]})
+    items: list[StanceRequest] = Field(
+        min_length=1, description="At most GEOSTANCE_MAX_BATCH items (default 256); more get 422.")
+
+
+# -- responses ----------------------------------------------------------------------------------------
+class Probabilities(BaseModel):
+    """Probabilities of the three labels; they sum to 1."""
+
+    model_config = _examples({"support": 0.81, "oppose": 0.04, "neutral": 0.15})
+    support: float
+    oppose: float
+    neutral: float
+
+
+class MentionOut(BaseModel):
+    """Where an actor occurs. ``text`` is ``cleaned[start:end]``."""
+
+    model_config = _examples({"text": "Beijing", "start": 0, "end": 7, "via": "metonym"})
+    text: str
+    start: int = Field(description="Start offset. " + CLEANED)
+    end: int = Field(description="End offset (exclusive). " + CLEANED)
+    via: str = Field(description="How it was matched: name, demonym, metonym, leader or literal.")
+
+
+class ActorOut(BaseModel):
+    """A requested actor as resolved and found in the text."""
+
+    model_config = _examples({"query": "China", "code": "CHN", "name": "China", "kind": "state",
+                              "mentions": [{"text": "China", "start": 0, "end": 5, "via": "name"}]})
+    query: str = Field(description="The name asked for, trimmed.")
+    code: str = Field(description="Dictionary code, or the literal name when not in the dictionary.")
+    name: str
+    kind: Literal["state", "bloc", "literal"]
+    mentions: list[MentionOut] = Field(description="Empty when the actor is not found. " + CLEANED)
+
+
+class EvidenceOut(BaseModel):
+    """A sentence in which both actors occur, with its own stance."""
+
+    model_config = _examples({"sentence_index": 0, "text": "China reaffirmed its support for Russia.",
+                              "start": 0, "end": 40, "stance": "support",
+                              "probabilities": {"support": 0.81, "oppose": 0.04, "neutral": 0.15}})
+    sentence_index: int = Field(description="0-based index of the sentence in the cleaned text.")
+    text: str = Field(description="The sentence as it stands in the cleaned text (curly quotes and dashes made "
+                                  "plain, so it may differ from the submitted text in those characters).")
+    start: int = Field(description="Start offset of the sentence. " + CLEANED)
+    end: int = Field(description="End offset of the sentence (exclusive). " + CLEANED)
+    stance: Label
+    probabilities: Probabilities
+
+
+class PairStanceOut(BaseModel):
+    """The stance of ``source`` toward ``target``: the mean of its sentences' probabilities."""
+
+    model_config = _examples({
+        "source": ActorOut.model_config["json_schema_extra"]["examples"][0],
+        "target": {"query": "Russia", "code": "RUS", "name": "Russia", "kind": "state",
+                   "mentions": [{"text": "Russia", "start": 33, "end": 39, "via": "name"}]},
+        "stance": "support", "probabilities": {"support": 0.81, "oppose": 0.04, "neutral": 0.15},
+        "evidence": [EvidenceOut.model_config["json_schema_extra"]["examples"][0]], "reason": None})
+    source: ActorOut
+    target: ActorOut
+    stance: Label | None = Field(description="null when there is nothing to judge; `reason` then says why.")
+    probabilities: Probabilities | None
+    evidence: list[EvidenceOut] = Field(description="Sentences both actors share, strongest first.")
+    reason: Reason | None = Field(description="Why `stance` is null: " + ", ".join(REASONS) + ".")
+
+
+class DyadsOut(BaseModel):
+    """Every directed pair, in order of first co-occurrence."""
+
+    model_config = _examples({"dyads": [PairStanceOut.model_config["json_schema_extra"]["examples"][0]]})
+    dyads: list[PairStanceOut]
+
+
+class BatchOut(BaseModel):
+    """One result per item, in the order of the request."""
+
+    model_config = _examples({"results": [PairStanceOut.model_config["json_schema_extra"]["examples"][0]]})
+    results: list[PairStanceOut]
+
+
+class ActorInfo(BaseModel):
+    """A dictionary actor."""
+
+    model_config = _examples({"code": "CHN", "name": "China", "kind": "state",
+                              "source": "names: pycountry (ISO 3166-1), country_converter country_data.tsv"})
+    code: str
+    name: str
+    kind: Literal["state", "bloc"]
+    source: str = Field(description="Where the entry's facts come from.")
+
+
+class ModelInfo(BaseModel):
+    """The loaded model's metadata (its .json file, without the list of held-out article ids)."""
+
+    model_config = ConfigDict(extra="allow", protected_namespaces=(), json_schema_extra={"examples": [{
+        "versions": {"python": "3.11.7", "scikit-learn": "1.9.1", "numpy": "2.4.6", "datasets": "5.2.0"},
+        "labels": ["support", "oppose", "neutral"],
+        "data": {"n_examples": 12081, "label_counts": {"support": 1522, "oppose": 2740, "neutral": 7819}},
+        "metrics": {"heldout": {"macro_f1": 0.63, "accuracy": 0.74}},
+        "config": {"C": 4.0, "class_weight": "balanced", "calibration": "none"},
+        "created": "2026-01-01T12:00:00+00:00", "sha256": "a051619a5489...", "seed": 13,
+        "aggregation": "mean of sentence probabilities over the sentences both actors share"}]})
+    versions: dict[str, Any] = Field(default_factory=dict)
+    labels: list[str] = Field(default_factory=list)
+    data: dict[str, Any] = Field(default_factory=dict, description="Training data summary (counts).")
+    metrics: dict[str, Any] = Field(default_factory=dict, description="Held-out metrics and baseline.")
+    config: dict[str, Any] = Field(default_factory=dict)
+    created: str = ""
+    sha256: str = Field("", description="sha256 of the .joblib file.")
+
+
+class Health(BaseModel):
+    """Whether the model is loaded."""
+
+    model_config = ConfigDict(protected_namespaces=(), json_schema_extra={"examples": [
+        {"status": "ok", "model_sha256": "a051619a5489...", "model_created": "2026-01-01T12:00:00+00:00",
+         "labels": ["support", "oppose", "neutral"]},
+        {"status": "unavailable", "reason": "model file models/stance.joblib does not exist; ..."}]})
+    status: Literal["ok", "unavailable"]
+    model_sha256: str | None = None
+    model_created: str | None = None
+    labels: list[str] | None = None
+    reason: str | None = Field(None, description="Why the model is unavailable (the load error).")
+
+
+class ErrorOut(BaseModel):
+    """An error; never echoes the submitted text."""
+
+    model_config = _examples({"detail": "no actor named 'Atlantis' in the dictionary"})
+    detail: str
+    reason: str | None = Field(None, description="For 503: why the model is unavailable.")
+    request_id: str | None = Field(None, description="For 500: quote it when reporting the error.")
+
+
+class FieldError(BaseModel):
+    """One invalid field. The submitted value is never echoed."""
+
+    model_config = _examples({"type": "blank_text", "loc": ["body", "text"], "msg": "text is empty or blank"})
+    type: str
+    loc: list[str | int] = Field(description="Where: e.g. ['body', 'items', 3, 'text'].")
+    msg: str
+
+
+class ValidationErrorOut(BaseModel):
+    """The request is invalid."""
+
+    model_config = _examples({"detail": [FieldError.model_config["json_schema_extra"]["examples"][0]]})
+    detail: list[FieldError]
