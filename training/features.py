@@ -9,8 +9,17 @@ target actor and any other actor) into three token strings that TF-IDF vectorize
     read as "not", and the three words after a negation are marked ``neg_`` ("did not neg_condemn").
 ``between``
     The words between the nearest source and target mentions, led by the order of the two (``_st`` or
-    ``_ts``) and flags for a third actor in between and for either actor inside a quotation, which is
-    where the direction of passive voice and reported speech shows.
+    ``_ts``).
+``relation``
+    Flags for either actor inside a quotation and for passive voice, then the between words with the
+    *logical* direction of the pair: ``fw:`` when the source is the agent
+    and ``bw:`` when the target is. The agent is the first of the two actors, except in passive voice
+    ("Russia was criticised by China": the actor after "by") and after a quotation ("“Athens is playing
+    with fire,” Ankara said": the speaker). So "China criticised Russia" and "Russia was criticised by
+    China" give China -> Russia the same ``fw:criticised``, and Russia -> China ``bw:criticised``.
+    When a third actor stands between them, the words after it are repeated as ``seg:`` (the clause
+    nearest the second actor), and ``_reported`` flags a reporting verb before that third actor
+    ("Turkey said Greece had accused Cyprus": Greece, not Turkey, holds the stance toward Cyprus).
 ``near``
     Words within three tokens of each actor, tagged by side (``tl:rejected`` is the word before the
     target), which separates two targets of one sentence with opposite stances.
@@ -27,7 +36,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 __all__ = ["DyadMasker", "VIEWS", "SOURCE", "TARGET", "OTHER"]
 
 SOURCE, TARGET, OTHER = "xsrcx", "xtgtx", "xothx"
-VIEWS = ("sentence", "between", "near")
+VIEWS = ("sentence", "between", "relation", "near")
 _PLACEHOLDERS = frozenset({SOURCE, TARGET, OTHER})
 _TOKEN = re.compile(r"(?:[a-z]\.){2,}|[a-z]+|\d+(?:[.,]\d+)*|'s\b|[\"?!;:,]")
 _NEGATIONS = frozenset({"not", "no", "never", "neither", "nor", "without", "cannot", "nothing", "none"})
@@ -35,7 +44,11 @@ _SCOPE_STOP = frozenset({'"', ",", ";", ":", "?", "!", "but", "while", "whereas"
 _NEG_SCOPE = 3
 _WINDOW = 3
 _MAX_BETWEEN = 24
-
+_IRREGULAR = frozenset("hit struck shot beaten taken given held seen told brought sought won lost built sent "
+                       "made paid caught thrown shown done driven forgiven forbidden overtaken undertaken "
+                       "withdrawn sold bought led fought bound stung spoken written".split())
+_REPORTING = frozenset("said says say told tells stated claimed added alleged according reported announced "
+                       "warned insisted argued noted wrote believes believed thinks thought".split())
 
 def _tokens(text: str) -> list[str]:
     text = text.lower().replace("n't", " not").replace("cannot", "can not")
@@ -77,7 +90,7 @@ class DyadMasker(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        ndarray of str, shape (n_samples, 3)
+        ndarray of str, shape (n_samples, 4)
             Columns in the order of :data:`VIEWS`.
         """
         rows = [self._views(x) for x in X]
@@ -87,7 +100,7 @@ class DyadMasker(TransformerMixin, BaseEstimator):
         return np.array(VIEWS, dtype=object)
 
     # ---------------------------------------------------------------------------------------------
-    def _views(self, x: Mapping) -> tuple[str, str, str]:
+    def _views(self, x: Mapping) -> tuple[str, str, str, str]:
         text = x["text"]
         marks = [(s, e, SOURCE) for s, e in _spans(x.get("source_spans"))]
         marks += [(s, e, TARGET) for s, e in _spans(x.get("target_spans"))]
@@ -103,7 +116,7 @@ class DyadMasker(TransformerMixin, BaseEstimator):
             pos = e
         tokens += _tokens(text[pos:])
         tokens = self._mark_negation(tokens)
-        return " ".join(tokens), self._between(tokens), self._near(tokens)
+        return (" ".join(tokens), *self._between(tokens), self._near(tokens))
 
     def _mark_negation(self, tokens: list[str]) -> list[str]:
         out, left = [], 0
@@ -130,26 +143,31 @@ class DyadMasker(TransformerMixin, BaseEstimator):
             flags.append(inside)
         return flags if not inside else [False] * len(tokens)  # unbalanced quotes: no claim
 
-    def _between(self, tokens: list[str]) -> str:
+    def _between(self, tokens: list[str]) -> tuple[str, str]:
         src = [i for i, t in enumerate(tokens) if t == SOURCE]
         tgt = [i for i, t in enumerate(tokens) if t == TARGET]
         if not src or not tgt:
-            return "_missing"
+            return "_missing", "_missing"
         i, j = min(((a, b) for a in src for b in tgt), key=lambda p: abs(p[0] - p[1]))
         lo, hi = sorted((i, j))
         middle = tokens[lo + 1:hi]
         if len(middle) > _MAX_BETWEEN:
             half = _MAX_BETWEEN // 2
             middle = middle[:half] + ["_gap"] + middle[-half:]
+        order = "_st" if i < j else "_ts"
         quotes = self._in_quotes(tokens)
-        flags = ["_st" if i < j else "_ts"]
-        if OTHER in middle:
-            flags.append("_oth_between")
-        if quotes[i]:
-            flags.append("_src_quoted")
-        if quotes[j]:
-            flags.append("_tgt_quoted")
-        return " ".join(flags + middle)
+        flags = [order] + ["_src_quoted"] * quotes[i] + ["_tgt_quoted"] * quotes[j]
+        passive = _is_passive(middle, tokens[max(0, lo - 3):lo])
+        after_quote = quotes[lo] and not quotes[hi] and any(t in _REPORTING for t in tokens[hi + 1:hi + 4])
+        direction = "fw" if (i < j) != (passive or after_quote) else "bw"
+        flags += ["_passive"] * passive + ["_" + direction]
+        k = len(middle) - 1 - middle[::-1].index(OTHER) if OTHER in middle else len(middle)
+        flags += [f"{direction}:{t}" for t in middle[:k] if t not in _PLACEHOLDERS and t != "_gap"]
+        if k < len(middle):
+            reported = any(t in _REPORTING for t in middle[:k])
+            flags.append("_reported" if reported else "_oth_between")
+            flags += [f"{'rep' if reported else 'seg'}:{t}" for t in middle[k + 1:]]
+        return " ".join([order] + middle), " ".join(flags)
 
     def _near(self, tokens: list[str]) -> str:
         out = []
@@ -161,3 +179,15 @@ class DyadMasker(TransformerMixin, BaseEstimator):
                 out += [f"{tag}l:{t}" for t in tokens[max(0, i - w):i]]
                 out += [f"{tag}r:{t}" for t in tokens[i + 1:i + 1 + w]]
         return " ".join(out) or "_none"
+
+
+def _is_passive(middle: Sequence[str], before: Sequence[str]) -> bool:
+    """Whether two actors read "<first> was <participle> ... by <second>" or "<participle> on <first> by <second>".
+
+    ``middle`` are the words between the actors, ``before`` the few words before the first one.
+    """
+    while middle and middle[-1] in ("the", "a", "an"):
+        middle = middle[:-1]
+    if not middle or middle[-1] != "by":
+        return False
+    return any(t.endswith("ed") or t in _IRREGULAR for t in [*middle[:-1], *before])

@@ -39,6 +39,7 @@ DEFAULT_CONFIG = {
     "class_weight": "balanced",
     "sentence_ngrams": [1, 3],
     "between_ngrams": [1, 3],
+    "relation_ngrams": [1, 2],
     "near_ngrams": [1, 1],
     "min_df": 1,
     "calibration": "none",  # "none", "sigmoid" or "isotonic"
@@ -69,7 +70,8 @@ def build_vectorizer(config: dict) -> ColumnTransformer:
     return ColumnTransformer([
         ("sentence", tfidf(config["sentence_ngrams"]), 0),
         ("between", tfidf(config["between_ngrams"]), 1),
-        ("near", tfidf(config["near_ngrams"]), 2),
+        ("relation", tfidf(config["relation_ngrams"]), 2),
+        ("near", tfidf(config["near_ngrams"]), 3),
     ])
 
 
