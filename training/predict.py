@@ -1,8 +1,12 @@
 """Prediction: text and a pair of actors -> stance with evidence (the library behind the service).
 
 Article-level rule: a pair's probabilities are the mean of its sentence probabilities over the sentences
-in which both actors occur; its stance is the label with the highest mean. The sentences are returned
-as evidence, strongest (most confident) first. A pair whose actors are not found, never share a
+in which both actors occur *and* that the model reads as carrying a stance (support or oppose most
+likely); when no sentence does, the mean over all of them. Its stance is the label with the highest mean.
+On held-out articles of the embedded corpus this beat the plain mean (pair-level macro-F1 0.797 against
+0.778; 0.682 against 0.664 on pairs with several sentences), since co-mentions with no stance would
+otherwise dilute the sentences that state one. The sentences are returned as evidence, strongest (most
+confident) first. A pair whose actors are not found, never share a
 sentence, or share only sentences with no word the model knows gets ``stance=None`` and a ``reason``.
 """
 
@@ -84,9 +88,11 @@ def aggregate(probabilities: np.ndarray) -> np.ndarray:
     Returns
     -------
     ndarray, shape (3,)
-        The mean over sentences (columns in :data:`LABELS` order).
+        The mean over the sentences whose most likely label is not ``neutral``, or over all sentences
+        when every one is most likely ``neutral`` (columns in :data:`LABELS` order).
     """
-    return probabilities.mean(axis=0)
+    stance = probabilities.argmax(axis=1) != LABELS.index("neutral")
+    return probabilities[stance].mean(axis=0) if stance.any() else probabilities.mean(axis=0)
 
 
 def _probs(row: Iterable[float]) -> dict[str, float]:
