@@ -104,3 +104,10 @@ def test_bad_leader_file_names_line(tmp_path):
     (tmp_path / "leaders.jsonl").write_text('{"name": "X Y", "code": "ZZZ", "start": "2020-01-01"}\n')
     with pytest.raises(ValueError, match=r"leaders.jsonl:1: unknown actor code 'ZZZ'"):
         ActorDictionary(tmp_path)
+
+
+@pytest.mark.parametrize("code,parts", [("GEOOPP", ("GEO", ["OPP"])), ("---LEG", (None, ["LEG"])),
+                                        ("IGOUNOMIL", ("UN", ["MIL"])), ("IMGMUSISI", (None, ["MUS", "ISI"])),
+                                        ("USA", None), ("IGOEUREEC", None), ("XYZOPP", None)])
+def test_cameo_parts(dictionary, code, parts):
+    assert dictionary.cameo_parts(code) == parts

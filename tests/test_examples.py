@@ -58,3 +58,25 @@ def test_dataset_has_classlabel(dictionary):
     ds = to_dataset(ex)
     assert ds.features["label"].names == ["support", "oppose", "neutral"]
     assert ds[0]["label"] == 0 and ds[0]["source"] == "CHN"
+
+
+def test_cameo_sub_actors_of_one_state_are_told_apart(dictionary):
+    from training.examples import pair_examples, resolve_in
+
+    doc = prepare("Georgian demonstrators launched missiles at the Georgian government.", dictionary)
+    src, tgt = resolve_in(doc, dictionary, "GEOOPP"), resolve_in(doc, dictionary, "GEOGOV")
+    assert [m.text for m in src.mentions] == ["Georgian demonstrators"]
+    assert [m.text for m in tgt.mentions] == ["Georgian government"]
+    [e] = pair_examples(doc, src, tgt)
+    assert (e["source"], e["target"]) == ("GEOOPP", "GEOGOV")
+
+
+def test_cameo_government_includes_leaders_and_stateless_roles(dictionary):
+    from training.examples import resolve_in
+
+    doc = prepare("Obama faces pressure from Congress to help Iran.", dictionary, date=dt.date(2014, 5, 1))
+    assert [m.text for m in resolve_in(doc, dictionary, "USAGOV").mentions] == ["Obama"]
+    assert [m.text for m in resolve_in(doc, dictionary, "---LEG").mentions] == ["Congress"]
+    doc = prepare("Turkish troops crossed into Syria.", dictionary)
+    assert [m.text for m in resolve_in(doc, dictionary, "TURMIL").mentions] == ["Turkish troops"]
+    assert [m.text for m in resolve_in(doc, dictionary, "SYRGOV").mentions] == ["Syria"]  # no agent: the state

@@ -33,8 +33,10 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-__all__ = ["DyadMasker", "VIEWS", "SOURCE", "TARGET", "OTHER"]
+__all__ = ["DyadMasker", "VIEWS", "SOURCE", "TARGET", "OTHER", "FEATURES_VERSION"]
 
+# Bump when the views change: a model saved with other views is refused on load, not mis-read.
+FEATURES_VERSION = 2
 SOURCE, TARGET, OTHER = "xsrcx", "xtgtx", "xothx"
 VIEWS = ("sentence", "between", "relation", "near")
 _PLACEHOLDERS = frozenset({SOURCE, TARGET, OTHER})

@@ -29,7 +29,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from training.articles import LABELS
-from training.features import DyadMasker
+from training.features import FEATURES_VERSION, DyadMasker
 
 __all__ = ["DEFAULT_CONFIG", "ModelError", "StanceModel", "build_pipeline", "build_classifier",
            "build_vectorizer", "save_model", "load_model", "library_versions"]
@@ -198,7 +198,7 @@ def save_model(pipeline: Pipeline, metadata: dict, path: str | Path) -> dict:
         The metadata as written.
     """
     path = Path(path)
-    meta = {"versions": library_versions(), "labels": list(LABELS), **metadata,
+    meta = {"versions": library_versions(), "labels": list(LABELS), "features_version": FEATURES_VERSION, **metadata,
             "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
     _atomic_write(path, lambda fh: joblib.dump(pipeline, fh, compress=3))
     meta["sha256"] = _sha256(path)
@@ -223,7 +223,7 @@ def load_model(path: str | Path) -> StanceModel:
     ------
     ModelError
         If either file is missing or unreadable, the sha256 differs from the one recorded, or the model
-        was saved with another scikit-learn version (both versions are named).
+        was saved with another scikit-learn version or features version (both versions are named).
     """
     path = Path(path)
     meta_path = path.with_suffix(".json")
@@ -243,6 +243,9 @@ def load_model(path: str | Path) -> StanceModel:
     if saved != sklearn.__version__:
         raise ModelError(f"model {path} was saved with scikit-learn {saved}, but scikit-learn "
                          f"{sklearn.__version__} is installed; retrain it or install scikit-learn=={saved}")
+    if meta.get("features_version") != FEATURES_VERSION:
+        raise ModelError(f"model {path} was built with features version {meta.get('features_version')}, but this "
+                         f"code builds version {FEATURES_VERSION}; retrain it with `python -m training.fit`")
     try:
         pipeline = joblib.load(path)
     except Exception as exc:  # unpickling raises many types
