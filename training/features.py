@@ -27,8 +27,10 @@ target actor and any other actor) into three token strings that TF-IDF vectorize
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from importlib import resources
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -74,9 +76,10 @@ class DyadMasker(TransformerMixin, BaseEstimator):
         Words on each side of an actor kept in the ``near`` view.
     """
 
-    def __init__(self, *, negation_scope: int = _NEG_SCOPE, window: int = _WINDOW):
+    def __init__(self, *, negation_scope: int = _NEG_SCOPE, window: int = _WINDOW, polarity: bool = True):
         self.negation_scope = negation_scope
         self.window = window
+        self.polarity = polarity
 
     def fit(self, X, y=None):  # noqa: D102 - stateless
         return self
@@ -118,7 +121,11 @@ class DyadMasker(TransformerMixin, BaseEstimator):
             pos = e
         tokens += _tokens(text[pos:])
         tokens = self._mark_negation(tokens)
-        return (" ".join(tokens), *self._between(tokens), self._near(tokens))
+        between, relation = self._between(tokens)
+        near = self._near(tokens)
+        if self.polarity:
+            relation, near = _add_polarity(relation), _add_polarity(near)
+        return " ".join(tokens), between, relation, near
 
     def _mark_negation(self, tokens: list[str]) -> list[str]:
         out, left = [], 0
@@ -193,3 +200,32 @@ def _is_passive(middle: Sequence[str], before: Sequence[str]) -> bool:
     if not middle or middle[-1] != "by":
         return False
     return any(t.endswith("ed") or t in _IRREGULAR for t in [*middle[:-1], *before])
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicon() -> dict[str, str]:
+    """Word -> "pos"/"neg" from the VADER lexicon (Hutto and Gilbert 2014) shipped in ``vaderSentiment``;
+    words with a mean valence of at least 1 in absolute value."""
+    text = resources.files("vaderSentiment").joinpath("vader_lexicon.txt").read_text(encoding="utf-8")
+    out = {}
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2 and re.fullmatch(r"[a-z][a-z'-]*", parts[0]):
+            valence = float(parts[1])
+            if abs(valence) >= 1.0:
+                out[parts[0]] = "pos" if valence > 0 else "neg"
+    return out
+
+
+def _add_polarity(view: str) -> str:
+    """Append ``prefix:pos`` / ``prefix:neg`` (``prefix:not_pos`` under negation) for polar words of a view."""
+    lexicon, extra = _lexicon(), []
+    for tok in view.split():
+        prefix, sep, word = tok.rpartition(":")
+        if not sep:
+            continue
+        negated = word.startswith("neg_")
+        polarity = lexicon.get(word[4:] if negated else word)
+        if polarity:
+            extra.append(f"{prefix}:{'not_' if negated else ''}{polarity}")
+    return " ".join([view, *extra]) if extra else view
