@@ -22,7 +22,9 @@ target actor and any other actor) into three token strings that TF-IDF vectorize
     ("Turkey said Greece had accused Cyprus": Greece, not Turkey, holds the stance toward Cyprus).
 ``near``
     Words within three tokens of each actor, tagged by side (``tl:rejected`` is the word before the
-    target), which separates two targets of one sentence with opposite stances.
+    target), which separates two targets of one sentence with opposite stances. When a third actor
+    stands between the source and the target, the target's words are tagged ``ot`` instead of ``t``,
+    or ``rt`` when a reporting verb leads to that third actor: they describe what the third actor did.
 """
 
 from __future__ import annotations
@@ -178,6 +180,19 @@ class DyadMasker(TransformerMixin, BaseEstimator):
             flags += [f"{'rep' if reported else 'seg'}:{t}" for t in middle[k + 1:]]
         return " ".join([order] + middle), " ".join(flags)
 
+    @staticmethod
+    def _target_tag(tokens: list[str], i: int) -> str:
+        """``t`` when no other actor stands between the source and the target at ``i``; else ``rt`` when
+        a reporting verb leads to that actor ("X said Y had accused T"), or ``ot`` ("X praised Y but
+        rejected T")."""
+        k = next((k for k in range(i - 1, -1, -1) if tokens[k] in _PLACEHOLDERS), None)
+        if k is None or tokens[k] != OTHER:
+            return "t"
+        src = next((j for j in range(k - 1, -1, -1) if tokens[j] == SOURCE), None)
+        if src is None:
+            return "t"
+        return "rt" if any(t in _REPORTING for t in tokens[src + 1:k]) else "ot"
+
     def _near(self, tokens: list[str]) -> str:
         out = []
         w = self.window
@@ -185,6 +200,8 @@ class DyadMasker(TransformerMixin, BaseEstimator):
             for i, tok in enumerate(tokens):
                 if tok != role:
                     continue
+                if role == TARGET:  # words before the target belong to the nearest actor before it
+                    tag = self._target_tag(tokens, i)
                 out += [f"{tag}l:{t}" for t in tokens[max(0, i - w):i]]
                 out += [f"{tag}r:{t}" for t in tokens[i + 1:i + 1 + w]]
         return " ".join(out) or "_none"

@@ -5,8 +5,8 @@ in which both actors occur *and* that the model reads as carrying a stance (supp
 likely); when no sentence does, the mean over all of them. Its stance is the label with the highest mean.
 On held-out articles of the embedded corpus this beat the plain mean (pair-level macro-F1 0.797 against
 0.778; 0.682 against 0.664 on pairs with several sentences), since co-mentions with no stance would
-otherwise dilute the sentences that state one. The sentences are returned as evidence, strongest (most
-confident) first. A pair whose actors are not found, never share a
+otherwise dilute the sentences that state one. The sentences are returned as evidence, strongest first: the
+most probable for the pair's stance. A pair whose actors are not found, never share a
 sentence, or share only sentences with no word the model knows gets ``stance=None`` and a ``reason``.
 """
 
@@ -148,7 +148,7 @@ class StancePredictor:
             s = doc.sentences[e["sentence_index"]]
             result.evidence.append(Evidence(e["sentence_index"], s.text, s.start, s.end,
                                             LABELS[int(np.argmax(p))], _probs(p)))
-        result.evidence.sort(key=lambda ev: -max(ev.probabilities.values()))
+        result.evidence.sort(key=lambda ev: -ev.probabilities[result.stance])
         return result
 
     def _score(self, examples: Sequence[dict]) -> tuple[np.ndarray, np.ndarray]:
