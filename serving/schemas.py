@@ -155,7 +155,8 @@ class PairStanceOut(BaseModel):
     target: ActorOut
     stance: Label | None = Field(description="null when there is nothing to judge; `reason` then says why.")
     probabilities: Probabilities | None
-    evidence: list[EvidenceOut] = Field(description="Sentences both actors share, strongest first (most probable for the pair's stance).")
+    evidence: list[EvidenceOut] = Field(
+        description="Sentences both actors share, strongest first (most probable for the pair's stance).")
     reason: Reason | None = Field(description="Why `stance` is null: " + ", ".join(REASONS) + ".")
 
 

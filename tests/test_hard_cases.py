@@ -45,8 +45,10 @@ OWN_CASES = [
     ("Ankara did not criticise Baku over the offensive.", "Turkey", "Azerbaijan", "neutral"),
     ("Ankara criticised Baku over the offensive.", "Turkey", "Azerbaijan", "oppose"),
     ("New Delhi hasn\u2019t condemned Moscow's invasion.", "India", "Russia", "neutral"),
-    ("Egypt's foreign ministry said Sudan had accused Ethiopia of violating the accord.", "Sudan", "Ethiopia", "oppose"),
-    ("Egypt's foreign ministry said Sudan had accused Ethiopia of violating the accord.", "Egypt", "Ethiopia", "neutral"),
+    ("Egypt's foreign ministry said Sudan had accused Ethiopia of violating the accord.", "Sudan", "Ethiopia",
+     "oppose"),
+    ("Egypt's foreign ministry said Sudan had accused Ethiopia of violating the accord.", "Egypt", "Ethiopia",
+     "neutral"),
     ("\u201cTokyo must stop its provocations,\u201d Beijing said on Friday.", "China", "Japan", "oppose"),
     ("\u201cTokyo must stop its provocations,\u201d Beijing said on Friday.", "Japan", "China", "neutral"),
     ("Kenya praised Uganda's mediation but condemned Somalia's border raids.", "Kenya", "Uganda", "support"),
@@ -79,7 +81,8 @@ def test_negation_same_label_and_never_oppose(predictor, verb):
 
 
 def test_compound_subject_found_as_two_actors(predictor):
-    result = predictor.stance("Brazil and Argentina both criticised Britain's new fishing licences.", "Brazil", "Argentina")
+    text = "Brazil and Argentina both criticised Britain's new fishing licences."
+    result = predictor.stance(text, "Brazil", "Argentina")
     assert [m.text for m in result.source.mentions] == ["Brazil"]
     assert [m.text for m in result.target.mentions] == ["Argentina"]
 

@@ -19,7 +19,8 @@ def test_txt_folder(tmp_path):
 
 
 def test_jsonl_and_csv(tmp_path):
-    j = write(tmp_path / "a.jsonl", [json.dumps({"id": "x", "text": "Kenya thanked Japan.", "date": "2019-05-02"}) + "\n"])
+    row = {"id": "x", "text": "Kenya thanked Japan.", "date": "2019-05-02"}
+    j = write(tmp_path / "a.jsonl", [json.dumps(row) + "\n"])
     [a] = read_articles(j)
     assert a.date.isoformat() == "2019-05-02"
     c = write(tmp_path / "a.csv", ["id,text,title\n", 'y,"Iran, angry, protested.",T\n'])

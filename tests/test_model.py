@@ -10,7 +10,8 @@ from training.fit import check_labels, grouped_split
 from training.model import ModelError, load_model
 
 A = ["China", "Russia", "Japan", "India", "Brazil", "Kenya", "Chile", "Peru", "Egypt", "Iran", "Spain", "Ghana"]
-VERBS = {"support": ["praised", "welcomed", "backed", "thanked"], "oppose": ["condemned", "denounced", "sanctioned", "accused"],
+VERBS = {"support": ["praised", "welcomed", "backed", "thanked"],
+         "oppose": ["condemned", "denounced", "sanctioned", "accused"],
          "neutral": ["met", "visited", "spoke with", "mentioned"]}
 
 

@@ -108,12 +108,14 @@ def test_stance_shape_and_offsets(client):
 
 def test_evidence_strongest_first(client):
     text = "China praised Russia. China and Russia attended the summit. China thanked Russia for its help."
-    ev = client.post("/v1/stance", json={"text": text, "source": "China", "target": "Russia"}).json()["evidence"]
-    strength = [max(e["probabilities"].values()) for e in ev]
+    body = client.post("/v1/stance", json={"text": text, "source": "China", "target": "Russia"}).json()
+    ev = body["evidence"]
+    strength = [e["probabilities"][body["stance"]] for e in ev]
     assert len(ev) == 3 and strength == sorted(strength, reverse=True)
 
 
-@pytest.mark.parametrize("source,target", [(" China ", "russia\n"), ("CHINA", "\tRussia"), (" CHN", "RUS "), ("  cHiNa", "RUSSIAN ")])
+@pytest.mark.parametrize("source,target", [(" China ", "russia\n"), ("CHINA", "\tRussia"), (" CHN", "RUS "),
+                                           ("  cHiNa", "RUSSIAN ")])
 def test_padded_and_odd_case_names(client, source, target):
     plain = client.post("/v1/stance", json=PAIR).json()
     odd = client.post("/v1/stance", json={**PAIR, "source": source, "target": target})

@@ -100,7 +100,8 @@ def format_table(title: str, m: dict, *, baseline: dict | None = None) -> str:
              + (f"  ECE={m['ece']:.3f}" if "ece" in m else "")
              + (f"  actors_not_found={m['actors_not_found']}" if "actors_not_found" in m else "")]
     if baseline is not None:
-        lines.append(f"   majority-class baseline: macro-F1={baseline['macro_f1']:.3f}  accuracy={baseline['accuracy']:.3f}")
+        lines.append(f"   majority-class baseline: macro-F1={baseline['macro_f1']:.3f}  "
+                     f"accuracy={baseline['accuracy']:.3f}")
     lines.append(f"   {'label':<9}{'precision':>10}{'recall':>8}{'f1':>7}{'support':>9}")
     for label, c in m.get("per_class", {}).items():
         lines.append(f"   {label:<9}{c['precision']:>10.3f}{c['recall']:>8.3f}{c['f1']:>7.3f}{c['support']:>9}")

@@ -10,9 +10,12 @@ the training part only, fits, reports held-out figures against a majority-class 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
+import json
 import logging
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,8 +26,14 @@ from sklearn.pipeline import Pipeline
 
 from training.actors import DEFAULT_ACTORS_DIR, default_dictionary
 from training.articles import LABELS, DataError, read_annotations, read_articles, read_pairs
-from training.dataset import (BuildReport, examples_from_articles, examples_from_pairs, label_counts,
-                              sha256_file, to_dataset)
+from training.dataset import (
+    BuildReport,
+    examples_from_articles,
+    examples_from_pairs,
+    label_counts,
+    sha256_file,
+    to_dataset,
+)
 from training.evaluate import format_table, majority_baseline, metrics
 from training.features import DyadMasker
 from training.model import DEFAULT_CONFIG, build_classifier, build_pipeline, build_vectorizer, save_model
@@ -82,54 +91,69 @@ def grouped_split(labels: Sequence[str], groups: Sequence[str], *, test_size: fl
     return train, test
 
 
-def _load_examples(args, dictionary, report: BuildReport):
-    inputs, examples = [], []
-    paths = args.articles or [str(p) for p in DEFAULT_ARTICLES if p.exists()]
-    if not args.no_articles:
-        articles = []
-        for path in paths:
-            articles += read_articles(path)
-            inputs.append({"kind": "articles", "path": str(path), "sha256": sha256_file(path)})
-        excluded = set(args.exclude_doc or [])
-        articles = [a for a in articles if a.id not in excluded]
-        annotations = []
-        ann_dir = Path(args.annotations)
-        for path in sorted(ann_dir.glob("*.jsonl")):
-            annotations += read_annotations(path)
-        inputs.append({"kind": "annotations", "path": str(ann_dir), "sha256": sha256_file(ann_dir)})
+def _article_paths(args) -> list[str]:
+    if args.no_articles:
+        return []
+    return args.articles or [str(p) for p in DEFAULT_ARTICLES if p.exists()]
+
+
+def _input_records(args) -> list[dict]:
+    """The training inputs with their sha256 (a dataset name that is not a path is hashed by name)."""
+    def record(kind, path):
+        digest = sha256_file(path) if Path(path).exists() else hashlib.sha256(str(path).encode()).hexdigest()
+        return {"kind": kind, "path": str(path), "sha256": digest}
+
+    records = [record("articles", p) for p in _article_paths(args)]
+    if records:
+        records.append(record("annotations", args.annotations))
+    records += [record("labelled_pairs", p) for p in args.data or []]
+    return records + [record("actors", DEFAULT_ACTORS_DIR)]
+
+
+def _build_examples(args, dictionary, report: BuildReport) -> list[dict]:
+    excluded = set(args.exclude_doc or [])
+    examples = []
+    paths = _article_paths(args)
+    if paths:
+        articles = [a for path in paths for a in read_articles(path) if a.id not in excluded]
+        annotations = [a for path in sorted(Path(args.annotations).glob("*.jsonl"))
+                       for a in read_annotations(path) if a.doc_id not in excluded]
         examples += examples_from_articles(articles, annotations, dictionary, report)
     for path in args.data or []:
         examples += examples_from_pairs(read_pairs(path), dictionary, report)
-        inputs.append({"kind": "labelled_pairs", "path": str(path), "sha256": sha256_file(path)})
-    inputs.append({"kind": "actors", "path": str(DEFAULT_ACTORS_DIR), "sha256": sha256_file(DEFAULT_ACTORS_DIR)})
-    if args.exclude_doc:
-        examples = [e for e in examples if e["doc_id"] not in set(args.exclude_doc)]
-    return inputs, examples
+    return [e for e in examples if e["doc_id"] not in excluded]
 
 
-def _cached_dataset(examples: list[dict], inputs: list[dict], cache_dir: Path):
-    """The examples as a ``datasets.Dataset``, cached under ``cache_dir`` by a hash of inputs and code."""
+def _dataset(args, inputs: list[dict], dictionary):
+    """The labelled examples as a ``datasets.Dataset`` with the build report, cached under ``--cache-dir``.
+
+    The cache key hashes the inputs, the example-building code and the options that select examples, so
+    a changed input or rule rebuilds it; a cache left half-written by a crash is rebuilt too.
+    """
     import datasets
 
-    h = hashlib.sha256()
-    for item in inputs:
-        h.update(item["sha256"].encode())
-    for name in ("text.py", "actors.py", "examples.py", "dataset.py"):
+    h = hashlib.sha256(json.dumps([inputs, sorted(args.exclude_doc or []), args.no_articles]).encode())
+    for name in ("text.py", "actors.py", "examples.py", "dataset.py", "articles.py"):
         h.update((Path(__file__).parent / name).read_bytes())
-    h.update(str(len(examples)).encode())
+    cache_dir = Path(args.cache_dir)
     path = cache_dir / f"examples-{h.hexdigest()[:16]}"
-    if path.exists():
+    if (path / "report.json").exists():
         try:
-            return datasets.load_from_disk(str(path)), path
-        except Exception:  # a partial cache from a crash: rebuild it
+            report = BuildReport(**json.loads((path / "report.json").read_text()))
+            return datasets.load_from_disk(str(path)), report, path
+        except Exception:  # unreadable cache: rebuild it
             log.warning("cache %s unreadable; rebuilding", path)
+    report = BuildReport()
+    examples = _build_examples(args, dictionary, report)
+    if not examples:
+        raise DataError("no labelled examples: the inputs hold no annotated pair of actors sharing a sentence")
     ds = to_dataset(examples)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = cache_dir / (path.name + f".tmp{os.getpid()}")
+    tmp = cache_dir / f"{path.name}.tmp{os.getpid()}"
     ds.save_to_disk(str(tmp))
-    if not path.exists():
-        tmp.rename(path)
-    return ds, path
+    (tmp / "report.json").write_text(json.dumps(dataclasses.asdict(report)))
+    shutil.rmtree(path, ignore_errors=True)
+    tmp.rename(path)
+    return ds, report, path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -145,10 +169,12 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--out", default=str(ROOT / "models" / "stance.joblib"), help="model path (default: %(default)s)")
     ap.add_argument("--seed", type=int, default=13, help="random seed (default: %(default)s)")
     ap.add_argument("--test-size", type=float, default=0.2, help="share of articles held out (default: %(default)s)")
-    ap.add_argument("--cv-folds", type=int, default=4, help="grouped CV folds for the grid search (default: %(default)s)")
+    ap.add_argument("--cv-folds", type=int, default=4,
+                    help="grouped CV folds for the grid search (default: %(default)s)")
     ap.add_argument("--calibration", choices=["none", "sigmoid", "isotonic"], default=DEFAULT_CONFIG["calibration"])
     ap.add_argument("--no-search", action="store_true", help="skip the grid search; use the default C and class weight")
-    ap.add_argument("--cache-dir", default=str(ROOT / "data" / "processed"), help="example cache (default: %(default)s)")
+    ap.add_argument("--cache-dir", default=str(ROOT / "data" / "processed"),
+                    help="example cache (default: %(default)s)")
     return ap
 
 
@@ -157,15 +183,12 @@ def run(args) -> dict:
     if not 0 < args.test_size <= 0.5:
         raise DataError(f"--test-size must be in (0, 0.5], got {args.test_size}")
     dictionary = default_dictionary()
-    report = BuildReport()
-    inputs, examples = _load_examples(args, dictionary, report)
-    if not examples:
-        raise DataError("no labelled examples: the inputs hold no annotated pair of actors sharing a sentence")
-    check_labels([e["label"] for e in examples], "training data")
-    ds, cache = _cached_dataset(examples, inputs, Path(args.cache_dir))
+    inputs = _input_records(args)
+    ds, report, cache = _dataset(args, inputs, dictionary)
     log.info("%d examples from %d articles (cached at %s)", len(ds), len(set(ds["doc_id"])), cache)
     names = ds.features["label"].names
     y = np.array([names[i] for i in ds["label"]])
+    check_labels(y, "training data")
     groups = np.array(ds["doc_id"])
     rows = ds.remove_columns(["label"]).to_list()
     train, test = grouped_split(y, groups, test_size=args.test_size, seed=args.seed)
@@ -203,7 +226,8 @@ def run(args) -> dict:
             "pairs_without_shared_sentence": report.pairs_without_shared_sentence},
         "config": config, "seed": args.seed, "test_size": args.test_size,
         "metrics": {"heldout": heldout, "baseline_majority": baseline},
-        "aggregation": "mean of sentence probabilities over the sentences both actors share",
+        "aggregation": "mean of sentence probabilities over the shared sentences that carry a stance "
+                       "(all shared sentences when none does)",
         "heldout_doc_ids": sorted(set(groups[test])),
     }
     meta = save_model(pipeline, meta, args.out)
