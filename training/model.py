@@ -133,7 +133,9 @@ class StanceModel:
         """
         if not examples:
             return np.zeros((0, len(LABELS)))
-        raw = self.pipeline.predict_proba(list(examples))
+        return self._by_label(self.pipeline.predict_proba(list(examples)))
+
+    def _by_label(self, raw: np.ndarray) -> np.ndarray:
         classes = list(self.pipeline.classes_)
         out = np.zeros((raw.shape[0], len(LABELS)))
         for j, label in enumerate(LABELS):
@@ -141,17 +143,26 @@ class StanceModel:
                 out[:, j] = raw[:, classes.index(label)]
         return out
 
-    def known_word_counts(self, examples: Sequence[dict]) -> np.ndarray:
-        """How many words of each example's sentence are in the model's vocabulary, placeholders aside.
+    def score(self, examples: Sequence[dict]) -> tuple[np.ndarray, np.ndarray]:
+        """Probabilities and known-word counts in one pass of the masker.
 
         Returns
         -------
-        ndarray of int, shape (n_samples,)
+        probabilities : ndarray of float, shape (n_samples, 3)
+            As :meth:`predict_proba`.
+        known : ndarray of int, shape (n_samples,)
+            How many words of each sentence are in the model's vocabulary, placeholders aside; 0 means
+            the model has nothing to read but the actors.
         """
-        views = self.pipeline.named_steps["mask"].transform(examples)
-        vocab = self.pipeline.named_steps["features"].named_transformers_["sentence"].vocabulary_
+        if not examples:
+            return np.zeros((0, len(LABELS))), np.zeros(0, dtype=int)
+        steps = self.pipeline.named_steps
+        views = steps["mask"].transform(examples)
+        raw = steps["clf"].predict_proba(steps["features"].transform(views))
+        vocab = steps["features"].named_transformers_["sentence"].vocabulary_
         skip = {"xsrcx", "xtgtx", "xothx"}
-        return np.array([sum(1 for t in v.split() if t in vocab and t not in skip) for v in views[:, 0]])
+        known = np.array([sum(1 for t in v.split() if t in vocab and t not in skip) for v in views[:, 0]])
+        return self._by_label(raw), known
 
 
 def _sha256(path: Path) -> str:

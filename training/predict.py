@@ -151,11 +151,6 @@ class StancePredictor:
         result.evidence.sort(key=lambda ev: -ev.probabilities[result.stance])
         return result
 
-    def _score(self, examples: Sequence[dict]) -> tuple[np.ndarray, np.ndarray]:
-        if not examples:
-            return np.zeros((0, len(LABELS))), np.zeros(0, dtype=int)
-        return self.model.predict_proba(examples), self.model.known_word_counts(examples)
-
     def stance(self, text: str, source: str, target: str, *, date: dt.date | None = None,
                source_span: str | None = None, target_span: str | None = None) -> PairStance:
         """The stance of ``source`` toward ``target`` in ``text``.
@@ -185,7 +180,7 @@ class StancePredictor:
         src = resolve_in(doc, self.dictionary, source, source_span)
         tgt = resolve_in(doc, self.dictionary, target, target_span)
         examples = pair_examples(doc, src, tgt)
-        probs, known = self._score(examples)
+        probs, known = self.model.score(examples)
         return self._judge(doc, src, tgt, examples, probs, known)
 
     def dyads(self, text: str, *, date: dt.date | None = None, actors: Sequence[str] | None = None) -> list[PairStance]:
@@ -213,7 +208,7 @@ class StancePredictor:
         if actors is not None:
             wanted = {resolve_in(doc, self.dictionary, a).code for a in actors}
         examples = candidate_examples(doc, actors=wanted)
-        probs, known = self._score(examples)
+        probs, known = self.model.score(examples)
         groups: dict[tuple[str, str], list[int]] = {}
         for k, e in enumerate(examples):
             groups.setdefault((e["source"], e["target"]), []).append(k)
