@@ -14,7 +14,8 @@ target actor and any other actor) into three token strings that TF-IDF vectorize
     Flags for either actor inside a quotation and for passive voice, then the between words with the
     *logical* direction of the pair: ``fw:`` when the source is the agent
     and ``bw:`` when the target is. The agent is the first of the two actors, except in passive voice
-    ("Russia was criticised by China": the actor after "by") and after a quotation ("“Athens is playing
+    ("Russia was criticised by China": the actor after "by"; likewise "Kenya received aid from Japan")
+    and after a quotation ("“Athens is playing
     with fire,” Ankara said": the speaker). So "China criticised Russia" and "Russia was criticised by
     China" give China -> Russia the same ``fw:criticised``, and Russia -> China ``bw:criticised``.
     When a third actor stands between them, the words after it are repeated as ``seg:`` (the clause
@@ -53,6 +54,8 @@ _MAX_BETWEEN = 24
 _IRREGULAR = frozenset("hit struck shot beaten taken given held seen told brought sought won lost built sent "
                        "made paid caught thrown shown done driven forgiven forbidden overtaken undertaken "
                        "withdrawn sold bought led fought bound stung spoken written".split())
+_RECEIVE = frozenset("received receives receive receiving got gets obtained obtains accepted accepts bought "
+                     "buys purchased purchases won secured secures".split())
 _REPORTING = frozenset("said says say told tells stated claimed added alleged according reported announced "
                        "warned insisted argued noted wrote believes believed thinks thought".split())
 
@@ -208,14 +211,17 @@ class DyadMasker(TransformerMixin, BaseEstimator):
 
 
 def _is_passive(middle: Sequence[str], before: Sequence[str]) -> bool:
-    """Whether two actors read "<first> was <participle> ... by <second>" or "<participle> on <first> by <second>".
+    """Whether the second actor is the agent: "<first> was <participle> ... by <second>", "<participle> on
+    <first> by <second>", or "<first> received ... from <second>".
 
     ``middle`` are the words between the actors, ``before`` the few words before the first one.
     """
     while middle and middle[-1] in ("the", "a", "an"):
         middle = middle[:-1]
-    if not middle or middle[-1] != "by":
+    if not middle or middle[-1] not in ("by", "from"):
         return False
+    if middle[-1] == "from":
+        return any(t in _RECEIVE for t in middle[:-1])
     return any(t.endswith("ed") or t in _IRREGULAR for t in [*middle[:-1], *before])
 
 
