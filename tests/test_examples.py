@@ -80,3 +80,11 @@ def test_cameo_government_includes_leaders_and_stateless_roles(dictionary):
     doc = prepare("Turkish troops crossed into Syria.", dictionary)
     assert [m.text for m in resolve_in(doc, dictionary, "TURMIL").mentions] == ["Turkish troops"]
     assert [m.text for m in resolve_in(doc, dictionary, "SYRGOV").mentions] == ["Syria"]  # no agent: the state
+
+
+def test_labelled_spans_keep_two_mentions_of_one_state_apart(dictionary):
+    row = LabelledPair("r", "d", "Trump attacked the U.S. trade deficit with China.", "Trump", "U.S.", "oppose",
+                       source_span="Trump", target_span="U.S.")
+    [e] = examples_from_pairs([row], dictionary)
+    assert (e["source"], e["target"]) == ("Trump", "U.S.")
+    assert [e["text"][s:t] for s, t in e["target_spans"]] == ["U.S."]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from training.actors import ActorDictionary
 from training.articles import LABELS, Annotation, Article, LabelledPair
-from training.examples import candidate_examples, pair_examples, prepare, resolve_in
+from training.examples import candidate_examples, pair_examples, prepare, resolve_pair
 
 __all__ = ["BuildReport", "examples_from_articles", "examples_from_pairs", "to_dataset", "sha256_file"]
 
@@ -126,8 +126,7 @@ def examples_from_pairs(rows: Iterable[LabelledPair], dictionary: ActorDictionar
             report.pairs_without_shared_sentence += 1
             continue
         doc = prepare(row.text, dictionary, doc_id=row.doc_id, date=row.date)
-        src = resolve_in(doc, dictionary, row.source, row.source_span)
-        tgt = resolve_in(doc, dictionary, row.target, row.target_span)
+        src, tgt = resolve_pair(doc, dictionary, row.source, row.target, row.source_span, row.target_span)
         examples = pair_examples(doc, src, tgt)
         if not examples:
             report.pairs_without_shared_sentence += 1

@@ -16,10 +16,11 @@ import re
 from dataclasses import dataclass, field
 from itertools import permutations
 
-from training.actors import ActorDictionary, Mention
+from training.actors import ActorDictionary, Mention, normalise_name
 from training.text import Sentence, clean_text, split_sentences
 
-__all__ = ["Document", "ResolvedActor", "prepare", "candidate_examples", "resolve_in", "pair_examples"]
+__all__ = ["Document", "ResolvedActor", "prepare", "candidate_examples", "resolve_in", "resolve_pair",
+           "pair_examples"]
 
 
 @dataclass
@@ -209,6 +210,29 @@ def _resolve_cameo(doc: Document, dictionary: ActorDictionary, query: str, code:
     actor = dictionary.actors.get(code) if code else None
     name = f"{actor.name if actor else 'unknown'} ({'/'.join(roles)})"
     return ResolvedActor(query, query, name, actor.kind if actor else "literal", sorted(joined, key=lambda m: m.start))
+
+
+def resolve_pair(doc: Document, dictionary: ActorDictionary, source: str, target: str,
+                 source_span: str | None = None, target_span: str | None = None) -> tuple[ResolvedActor, ResolvedActor]:
+    """Resolve a requested source and target in ``doc`` (see :func:`resolve_in`).
+
+    When both resolve to one dictionary actor but the caller named two different mentions
+    (``source_span`` and ``target_span``, as labelled-pair files do: "Trump" and "U.S."), each is
+    matched literally by its span instead, so the two stay distinct.
+
+    Returns
+    -------
+    (ResolvedActor, ResolvedActor)
+    """
+    src = resolve_in(doc, dictionary, source, source_span)
+    tgt = resolve_in(doc, dictionary, target, target_span)
+    if (src.code == tgt.code and source_span and target_span
+            and normalise_name(source_span) != normalise_name(target_span)):
+        src, tgt = (ResolvedActor(name.strip(), name.strip(), name.strip(), "literal",
+                                  [Mention(name.strip(), m.start, m.end, m.text, m.via)
+                                   for m in dictionary.find_literal(doc.text, span)])
+                    for name, span in ((source, source_span), (target, target_span)))
+    return src, tgt
 
 
 def pair_examples(doc: Document, source: ResolvedActor, target: ResolvedActor) -> list[dict]:

@@ -20,7 +20,15 @@ import numpy as np
 
 from training.actors import ActorDictionary
 from training.articles import LABELS
-from training.examples import Document, ResolvedActor, candidate_examples, pair_examples, prepare, resolve_in
+from training.examples import (
+    Document,
+    ResolvedActor,
+    candidate_examples,
+    pair_examples,
+    prepare,
+    resolve_in,
+    resolve_pair,
+)
 from training.model import StanceModel
 from training.text import has_words
 
@@ -177,8 +185,7 @@ class StancePredictor:
             If the text has no words.
         """
         doc = self.document(text, date=date)
-        src = resolve_in(doc, self.dictionary, source, source_span)
-        tgt = resolve_in(doc, self.dictionary, target, target_span)
+        src, tgt = resolve_pair(doc, self.dictionary, source, target, source_span, target_span)
         examples = pair_examples(doc, src, tgt)
         probs, known = self.model.score(examples)
         return self._judge(doc, src, tgt, examples, probs, known)
