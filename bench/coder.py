@@ -18,7 +18,8 @@ source and target mentions and codes the lexicon pattern (:mod:`bench.lexicon`) 
 
 Probabilities are fixed confidences: 0.8 for the coded label (0.1 for the others), and
 (0.2, 0.2, 0.6) when nothing is coded. :class:`DictionaryCoder` has the two methods
-:class:`training.predict.StancePredictor` calls on a model, so it runs through the same evaluation.
+:class:`training.predict.StancePredictor` calls on a model (``score``, or ``predict_proba`` and
+``known_word_counts``), so it runs through the same evaluation.
 """
 
 from __future__ import annotations
@@ -101,7 +102,6 @@ class DictionaryCoder:
         for entries in self._index.values():
             entries.sort(key=lambda e: -len(e[0]))  # longest pattern first
 
-    # --- the model interface StancePredictor uses ----------------------------------------------------
     def predict_proba(self, examples: Sequence[Mapping]) -> np.ndarray:
         """Fixed-confidence probabilities of each example.
 
@@ -125,7 +125,10 @@ class DictionaryCoder:
         """One per example: the coder has no vocabulary, so no example is dropped for lack of words."""
         return np.ones(len(examples), dtype=int)
 
-    # --- coding -----------------------------------------------------------------------------------------
+    def score(self, examples: Sequence[Mapping]) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`predict_proba` and :meth:`known_word_counts` together (``StanceModel.score``)."""
+        return self.predict_proba(examples), self.known_word_counts(examples)
+
     def code_many(self, examples: Sequence[Mapping]) -> list[Coding]:
         """:meth:`code` of each example, masking them in one batch."""
         if not examples:

@@ -10,8 +10,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.coder import DictionaryCoder, coder_predictor
-from bench.lexicon import LEXICON, inflections, root_label
+from bench.coder import DictionaryCoder, coder_predictor  # noqa: E402
+from bench.lexicon import LEXICON, inflections, root_label  # noqa: E402
 
 
 @pytest.fixture(scope="module")

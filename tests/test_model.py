@@ -138,3 +138,20 @@ def test_other_sklearn_version_refused(small_model, tmp_path):
 def test_missing_model(tmp_path):
     with pytest.raises(ModelError, match="does not exist"):
         load_model(tmp_path / "none.joblib")
+
+
+def test_fast_scorer_equals_scikit_learn(model_path):
+    from training.actors import default_dictionary
+    from training.examples import candidate_examples, prepare
+    from training.model import _LinearScorer
+
+    model, d, examples = load_model(model_path), default_dictionary(), []
+    for text in ["China praised Russia but Japan condemned North Korea's launch.",
+                 "Russia was criticised by China. Kenya received aid from Japan.",
+                 "\u201cAthens is playing with fire,\u201d Ankara said; Greece did not reply."]:
+        examples += candidate_examples(prepare(text, d))
+    assert len(examples) >= 6
+    fast, known = model.score(examples)
+    assert isinstance(model._linear, _LinearScorer)
+    assert np.allclose(fast, model.predict_proba(examples), atol=1e-5)
+    assert (known > 0).all()

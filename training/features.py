@@ -22,10 +22,11 @@ target actor and any other actor) into three token strings that TF-IDF vectorize
     nearest the second actor), and ``_reported`` flags a reporting verb before that third actor
     ("Turkey said Greece had accused Cyprus": Greece, not Turkey, holds the stance toward Cyprus).
 ``near``
-    Words within three tokens of each actor, tagged by side (``tl:rejected`` is the word before the
-    target), which separates two targets of one sentence with opposite stances. When a third actor
-    stands between the source and the target, the target's words are tagged ``ot`` instead of ``t``,
-    or ``rt`` when a reporting verb leads to that third actor: they describe what the third actor did.
+    Words within three tokens of the nearest source and target mentions, tagged by side (``tl:rejected``
+    is the word before the target), which separates two targets of one sentence with opposite stances.
+    When a third actor stands between the source and the target, the words on the sides facing each
+    other are tagged ``o`` (``osr:``, ``otl:``), or ``r`` when a reporting verb leads to that third actor:
+    they describe what happened with the third actor, not between the pair.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 __all__ = ["DyadMasker", "VIEWS", "SOURCE", "TARGET", "OTHER", "FEATURES_VERSION"]
 
 # Bump when the views change: a model saved with other views is refused on load, not mis-read.
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3
 SOURCE, TARGET, OTHER = "xsrcx", "xtgtx", "xothx"
 VIEWS = ("sentence", "between", "relation", "near")
 _PLACEHOLDERS = frozenset({SOURCE, TARGET, OTHER})
@@ -158,12 +159,11 @@ class DyadMasker(TransformerMixin, BaseEstimator):
         return flags if not inside else [False] * len(tokens)  # unbalanced quotes: no claim
 
     def _between(self, tokens: list[str]) -> tuple[str, str]:
-        src = [i for i, t in enumerate(tokens) if t == SOURCE]
-        tgt = [i for i, t in enumerate(tokens) if t == TARGET]
-        if not src or not tgt:
+        pair = _closest_pair(tokens)
+        if pair is None:
             return "_missing", "_missing"
-        i, j = min(((a, b) for a in src for b in tgt), key=lambda p: abs(p[0] - p[1]))
-        lo, hi = sorted((i, j))
+        i, j = pair
+        lo, hi = sorted(pair)
         middle = tokens[lo + 1:hi]
         if len(middle) > _MAX_BETWEEN:
             half = _MAX_BETWEEN // 2
@@ -183,31 +183,32 @@ class DyadMasker(TransformerMixin, BaseEstimator):
             flags += [f"{'rep' if reported else 'seg'}:{t}" for t in middle[k + 1:]]
         return " ".join([order] + middle), " ".join(flags)
 
-    @staticmethod
-    def _target_tag(tokens: list[str], i: int) -> str:
-        """``t`` when no other actor stands between the source and the target at ``i``; else ``rt`` when
-        a reporting verb leads to that actor ("X said Y had accused T"), or ``ot`` ("X praised Y but
-        rejected T")."""
-        k = next((k for k in range(i - 1, -1, -1) if tokens[k] in _PLACEHOLDERS), None)
-        if k is None or tokens[k] != OTHER:
-            return "t"
-        src = next((j for j in range(k - 1, -1, -1) if tokens[j] == SOURCE), None)
-        if src is None:
-            return "t"
-        return "rt" if any(t in _REPORTING for t in tokens[src + 1:k]) else "ot"
-
     def _near(self, tokens: list[str]) -> str:
-        out = []
-        w = self.window
-        for role, tag in ((SOURCE, "s"), (TARGET, "t")):
-            for i, tok in enumerate(tokens):
-                if tok != role:
-                    continue
-                if role == TARGET:  # words before the target belong to the nearest actor before it
-                    tag = self._target_tag(tokens, i)
-                out += [f"{tag}l:{t}" for t in tokens[max(0, i - w):i]]
-                out += [f"{tag}r:{t}" for t in tokens[i + 1:i + 1 + w]]
-        return " ".join(out) or "_none"
+        pair = _closest_pair(tokens)
+        if pair is None:
+            return "_none"
+        i, j = pair
+        lo, hi = sorted(pair)
+        between = tokens[lo + 1:hi]
+        inner = ""  # the sides facing each other belong to a third actor when one stands between them
+        if OTHER in between:
+            k = len(between) - 1 - between[::-1].index(OTHER)
+            inner = "r" if any(t in _REPORTING for t in between[:k]) else "o"
+        w, out = self.window, []
+        for pos, tag in ((i, "s"), (j, "t")):
+            left_inner, right_inner = pos == hi, pos == lo
+            out += [f"{inner if left_inner else ''}{tag}l:{t}" for t in tokens[max(0, pos - w):pos]]
+            out += [f"{inner if right_inner else ''}{tag}r:{t}" for t in tokens[pos + 1:pos + 1 + w]]
+        return " ".join(out)
+
+
+def _closest_pair(tokens: Sequence[str]) -> tuple[int, int] | None:
+    """Positions of the nearest source and target placeholders, or None when one is missing."""
+    src = [i for i, t in enumerate(tokens) if t == SOURCE]
+    tgt = [i for i, t in enumerate(tokens) if t == TARGET]
+    if not src or not tgt:
+        return None
+    return min(((a, b) for a in src for b in tgt), key=lambda p: abs(p[0] - p[1]))
 
 
 def _is_passive(middle: Sequence[str], before: Sequence[str]) -> bool:
