@@ -111,3 +111,12 @@ def test_bad_leader_file_names_line(tmp_path):
                                         ("USA", None), ("IGOEUREEC", None), ("XYZOPP", None)])
 def test_cameo_parts(dictionary, code, parts):
     assert dictionary.cameo_parts(code) == parts
+
+
+def test_literal_match_tolerates_spacing_around_punctuation(dictionary):
+    from training.text import clean_text
+
+    text = clean_text("The Japanese-drafted resolution and the EU\u2019s reply")
+    assert [m.text for m in dictionary.find_literal(text, "Japanese - drafted resolution")] == [
+        "Japanese-drafted resolution"]
+    assert [m.text for m in dictionary.find_literal(text, "EU \u2019 s reply")] == ["EU's reply"]

@@ -374,7 +374,8 @@ class ActorDictionary:
         return out
 
     def find_literal(self, text: str, name: str) -> list[Mention]:
-        """Find a name that is not in the dictionary literally (case-insensitive, word-bounded).
+        """Find a name that is not in the dictionary literally (case-insensitive, word-bounded, any
+        spacing around punctuation).
 
         Parameters
         ----------
@@ -388,9 +389,15 @@ class ActorDictionary:
         list of Mention
         """
         key = _SPACES.sub(" ", clean_text(name, strip_dateline=False)).strip()
-        if not key:
+        parts = re.findall(r"\w+|[^\w\s]", key)
+        if not parts:
             return []
-        pattern = re.compile(r"(?<!\w)" + re.escape(key).replace(r"\ ", r"\s+") + r"(?!\w)", re.I)
+        # spacing around punctuation may differ between a name and the text ("EU ' s" / "EU's")
+        body = re.escape(parts[0])
+        for prev, part in zip(parts, parts[1:]):
+            gap = r"\s+" if prev[-1].isalnum() and part[0].isalnum() else r"\s*"
+            body += gap + re.escape(part)
+        pattern = re.compile(r"(?<!\w)" + body + r"(?!\w)", re.I)
         return [Mention(key, m.start(), m.end(), m.group(0), "literal") for m in pattern.finditer(text)]
 
 
