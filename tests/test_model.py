@@ -155,3 +155,14 @@ def test_fast_scorer_equals_scikit_learn(model_path):
     assert isinstance(model._linear, _LinearScorer)
     assert np.allclose(fast, model.predict_proba(examples), atol=1e-5)
     assert (known > 0).all()
+
+
+def test_pair_file_given_as_articles_is_read_as_pairs(tmp_path):
+    from training import fit
+
+    out = tmp_path / "m.joblib"
+    assert fit.main(["--articles", str(pair_file(tmp_path / "p.jsonl")), "--no-search", "--out", str(out),
+                     "--cache-dir", str(tmp_path / "c")]) == 0
+    meta = json.loads(out.with_suffix(".json").read_text())
+    assert [i["kind"] for i in meta["inputs"]] == ["labelled_pairs", "actors"]
+    assert meta["data"]["n_examples"] == 360

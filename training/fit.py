@@ -91,6 +91,30 @@ def grouped_split(labels: Sequence[str], groups: Sequence[str], *, test_size: fl
     return train, test
 
 
+def _is_pair_file(path: str) -> bool:
+    """Whether ``path`` is labelled-pair JSONL (its first row has source, target and label)."""
+    p = Path(path)
+    if p.suffix != ".jsonl" or not p.is_file():
+        return False
+    with p.open(encoding="utf-8") as fh:
+        first = next((line for line in fh if line.strip()), "")
+    try:
+        row = json.loads(first)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(row, dict) and {"source", "target", "label"} <= set(row)
+
+
+def _route_inputs(args) -> None:
+    """Labelled-pair files given with ``--articles`` are read as ``--data``: the format is accepted everywhere."""
+    pairs = [p for p in args.articles or [] if _is_pair_file(p)]
+    if pairs:
+        log.info("reading %s as labelled pairs (--data)", ", ".join(pairs))
+        args.articles = [p for p in args.articles if p not in pairs] or None
+        args.data = (args.data or []) + pairs
+        args.no_articles = args.no_articles or args.articles is None
+
+
 def _article_paths(args) -> list[str]:
     if args.no_articles:
         return []
@@ -182,6 +206,7 @@ def run(args) -> dict:
     """Train, evaluate and save; returns the saved metadata. Raises DataError on bad input."""
     if not 0 < args.test_size <= 0.5:
         raise DataError(f"--test-size must be in (0, 0.5], got {args.test_size}")
+    _route_inputs(args)
     dictionary = default_dictionary()
     inputs = _input_records(args)
     ds, report, cache = _dataset(args, inputs, dictionary)
