@@ -58,22 +58,6 @@ def _parser() -> argparse.ArgumentParser:
     return ap
 
 
-def default_articles() -> list[str]:
-    """``--articles`` arguments for training's default articles (``seeds/`` and ``data/corpus/``).
-
-    A folder of ``.jsonl``/``.csv`` files is passed file by file, since ``read_articles`` reads a
-    folder only when it holds ``.txt`` files or a saved dataset.
-    """
-    out = []
-    for folder in fit.DEFAULT_ARTICLES:
-        files = sorted(p for p in folder.glob("*") if p.suffix in (".jsonl", ".csv")) if folder.is_dir() else []
-        if files and not any(folder.glob("*.txt")):
-            out += [a for f in files for a in ("--articles", str(f))]
-        elif folder.exists():
-            out += ["--articles", str(folder)]
-    return out
-
-
 def _train(name: str, extra: list[str], args, work: Path) -> tuple[Path, Counter]:
     """Train one model with :func:`training.fit.main`; returns its path and training label counts."""
     out = work / f"{name}.joblib"
@@ -186,10 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(args.work) if args.work else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         try:
-            articles = default_articles()  # listed once, so both models read the same embedded data
-            plan = [("default", articles, DEFAULT_EVAL),
-                    ("+real", articles + [a for n in TRAIN_SETS for a in ("--data", str(shared / f"{n}.jsonl"))],
-                     DATA_EVAL)]
+            plan = [("default", [], DEFAULT_EVAL),  # training's default articles: seeds/ and data/corpus/
+                    ("+real", [a for n in TRAIN_SETS for a in ("--data", str(shared / f"{n}.jsonl"))], DATA_EVAL)]
             trained = {name: _train(name, extra, args, work) for name, extra, _ in plan}
         except SystemExit as exc:
             print(exc, file=sys.stderr)

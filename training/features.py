@@ -60,6 +60,7 @@ _RECEIVE = frozenset("received receives receive receiving got gets obtained obta
 _REPORTING = frozenset("said says say told tells stated claimed added alleged according reported announced "
                        "warned insisted argued noted wrote believes believed thinks thought".split())
 
+
 def _tokens(text: str) -> list[str]:
     text = text.lower().replace("n't", " not").replace("cannot", "can not")
     return ["0" if tok[0].isdigit() else tok for tok in _TOKEN.findall(text)]
@@ -80,6 +81,9 @@ class DyadMasker(TransformerMixin, BaseEstimator):
         How many words after a negation are marked ``neg_``; 0 turns the marking off.
     window : int, default=3
         Words on each side of an actor kept in the ``near`` view.
+    polarity : bool, default=True
+        Add ``prefix:pos`` / ``prefix:neg`` tokens to the ``relation`` and ``near`` views for words of
+        the VADER lexicon (so "lambasted" reads like "condemned" even when training never saw it).
     """
 
     def __init__(self, *, negation_scope: int = _NEG_SCOPE, window: int = _WINDOW, polarity: bool = True):
@@ -91,7 +95,7 @@ class DyadMasker(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: Iterable[Mapping]) -> np.ndarray:
-        """Build the three views for each example.
+        """Build the four views for each example.
 
         Parameters
         ----------
