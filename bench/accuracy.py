@@ -3,7 +3,7 @@
 Usage::
 
     python bench/accuracy.py [--shared ../shared/data/real] [--out bench/RESULTS.md]
-        [--no-search] [--calibration {none,sigmoid,isotonic}] [--work DIR]
+        [--no-search] [--calibration {temperature,none,sigmoid,isotonic}] [--work DIR]
 
 Trains two models into a scratch folder (``models/stance.joblib`` is never touched): the default
 model on the embedded data, and one on ``park2021_dsa_train`` + ``conflibert_cameo_train`` + the
@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="folder of the real labelled-pair sets (default: %(default)s)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"), help="report (default: %(default)s)")
     ap.add_argument("--no-search", action="store_true", help="skip the grid search when training (faster)")
-    ap.add_argument("--calibration", choices=["none", "sigmoid", "isotonic"], default=None,
+    ap.add_argument("--calibration", choices=["temperature", "none", "sigmoid", "isotonic"], default=None,
                     help="passed to training.fit (default: training's default)")
     ap.add_argument("--work", metavar="DIR", help="keep models and example caches here (default: a temporary folder)")
     return ap

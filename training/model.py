@@ -43,7 +43,7 @@ DEFAULT_CONFIG = {
     "relation_ngrams": [1, 2],
     "near_ngrams": [1, 1],
     "min_df": 1,
-    "calibration": "none",  # "none", "sigmoid" or "isotonic"
+    "calibration": "temperature",  # "temperature" (set by training.fit), "none", "sigmoid" or "isotonic"
 }
 
 
@@ -77,10 +77,12 @@ def build_vectorizer(config: dict) -> ColumnTransformer:
 
 
 def build_classifier(config: dict, seed: int):
-    """Logistic regression, wrapped in ``CalibratedClassifierCV`` when ``config["calibration"]`` asks."""
+    """Logistic regression, wrapped in ``CalibratedClassifierCV`` for ``sigmoid`` or ``isotonic``
+    calibration. Temperature scaling keeps the plain model: :mod:`training.fit` divides its fitted weights
+    by the temperature, which changes no decision."""
     lr = LogisticRegression(C=config["C"], class_weight=config["class_weight"], max_iter=5000,
                             random_state=seed)
-    if config.get("calibration", "none") == "none":
+    if config.get("calibration", "none") in ("none", "temperature"):
         return lr
     return CalibratedClassifierCV(lr, method=config["calibration"], cv=5, ensemble=False)
 
