@@ -87,6 +87,7 @@ def test_metadata_recorded(small_model):
     assert meta["data"]["label_counts"] == {"support": 120, "oppose": 120, "neutral": 120}
     assert 0.0 <= meta["metrics"]["heldout"]["macro_f1"] <= 1.0
     assert {i["kind"] for i in meta["inputs"]} == {"labelled_pairs", "actors"}
+    assert meta["config"]["calibration"] == "temperature" and 0.05 <= meta["config"]["temperature"] <= 20
     assert all(len(i["sha256"]) == 64 for i in meta["inputs"])
 
 
@@ -166,3 +167,17 @@ def test_pair_file_given_as_articles_is_read_as_pairs(tmp_path):
     meta = json.loads(out.with_suffix(".json").read_text())
     assert [i["kind"] for i in meta["inputs"]] == ["labelled_pairs", "actors"]
     assert meta["data"]["n_examples"] == 360
+
+
+def test_temperature_changes_no_decision(small_model, tmp_path):
+    from training import fit
+
+    src = json.loads(small_model.with_suffix(".json").read_text())["inputs"][0]["path"]
+    plain = tmp_path / "plain.joblib"
+    assert fit.main(["--no-articles", "--data", src, "--no-search", "--calibration", "none", "--out", str(plain),
+                     "--cache-dir", str(tmp_path / "c")]) == 0
+    ex = [{"text": t, "source_spans": [[0, 4]], "target_spans": [[len(t) - 6, len(t) - 1]], "other_spans": []}
+          for t in ("Peru praised Chile.", "Iran denounced Spain.", "Peru met with Ghana.")]
+    scaled, unscaled = load_model(small_model).predict_proba(ex), load_model(plain).predict_proba(ex)
+    assert (scaled.argmax(axis=1) == unscaled.argmax(axis=1)).all()
+    assert not np.allclose(scaled, unscaled)
