@@ -283,6 +283,9 @@ def save_model(pipeline: Pipeline, metadata: dict, path: str | Path) -> dict:
         The metadata as written.
     """
     path = Path(path)
+    for _, vectorizer, _ in pipeline.named_steps["features"].transformers_:
+        if hasattr(vectorizer, "stop_words_"):  # a set: its pickled order varies between runs; unused
+            vectorizer.stop_words_ = None
     meta = {"versions": library_versions(), "labels": list(LABELS), "features_version": FEATURES_VERSION, **metadata,
             "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
     _atomic_write(path, lambda fh: joblib.dump(pipeline, fh, compress=3))
