@@ -220,11 +220,15 @@ def _choose_config(args, rows: list[dict], y: np.ndarray, groups: np.ndarray) ->
             k.replace("clf__", "clf__estimator__"): v for k, v in GRID.items()}
         search = GridSearchCV(model(config), grid, scoring="f1_macro", cv=cv, error_score="raise",
                               n_jobs=2)  # two cores: the size of the machines this runs on
+        n_fits = args.cv_folds * len(GRID["clf__C"]) * len(GRID["clf__class_weight"])
+        log.info("choosing C and class weight by %d-fold grouped CV on %d examples (%d fits; "
+                 "minutes on large data)", args.cv_folds, len(y), n_fits)
         search.fit(views, y, groups=groups)
         best = {k.rsplit("__", 1)[1]: v for k, v in search.best_params_.items()}
         config.update(best)
         log.info("grouped CV chose %s (macro-F1 %.3f)", best, search.best_score_)
     if config["calibration"] == "temperature":
+        log.info("fitting the temperature on %d-fold out-of-fold scores", args.cv_folds)
         scores = cross_val_predict(model(config), views, y, groups=groups, cv=cv, method="decision_function",
                                    n_jobs=2)
         classes = np.unique(y)
