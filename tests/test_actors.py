@@ -120,3 +120,8 @@ def test_literal_match_tolerates_spacing_around_punctuation(dictionary):
     assert [m.text for m in dictionary.find_literal(text, "Japanese - drafted resolution")] == [
         "Japanese-drafted resolution"]
     assert [m.text for m in dictionary.find_literal(text, "EU \u2019 s reply")] == ["EU's reply"]
+
+
+@pytest.mark.parametrize("text", ["Latin America", "South American markets", "African Americans", "the Congo River"])
+def test_regions_and_groups_are_not_states(dictionary, text):
+    assert codes(dictionary, text) == []
