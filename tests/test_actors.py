@@ -110,7 +110,9 @@ def test_bad_leader_file_names_line(tmp_path):
                                         ("IGOUNOMIL", ("UN", ["MIL"])), ("IMGMUSISI", (None, ["MUS", "ISI"])),
                                         ("USA", None), ("IGOEUREEC", None), ("XYZOPP", None)])
 def test_cameo_parts(dictionary, code, parts):
-    assert dictionary.cameo_parts(code) == parts
+    from training.cameo import cameo_parts
+
+    assert cameo_parts(dictionary, code) == parts
 
 
 def test_literal_match_tolerates_spacing_around_punctuation(dictionary):

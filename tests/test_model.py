@@ -144,7 +144,7 @@ def test_missing_model(tmp_path):
 def test_fast_scorer_equals_scikit_learn(model_path):
     from training.actors import default_dictionary
     from training.examples import candidate_examples, prepare
-    from training.model import _LinearScorer
+    from training.scorer import LinearScorer
 
     model, d, examples = load_model(model_path), default_dictionary(), []
     for text in ["China praised Russia but Japan condemned North Korea's launch.",
@@ -153,7 +153,7 @@ def test_fast_scorer_equals_scikit_learn(model_path):
         examples += candidate_examples(prepare(text, d))
     assert len(examples) >= 6
     fast, known = model.score(examples)
-    assert isinstance(model._linear, _LinearScorer)
+    assert isinstance(model._linear, LinearScorer)
     assert np.allclose(fast, model.predict_proba(examples), atol=1e-5)
     assert (known > 0).all()
 

@@ -43,8 +43,6 @@ _CASED = frozenset("us who au is it in an as at am ad me no to so oh hi west wes
 }
 _GENERIC_AFTER_THE = frozenset({"west", "union", "alliance", "quad", "council", "commission", "gulf"})
 _SPACES = re.compile(r"\s+")
-# CAMEO codes of transnational actors with no state: intergovernmental, non-governmental, militant, business.
-_CAMEO_STATELESS = frozenset({"IGO", "NGO", "IMG", "MNC", "UIS", "NGM"})
 
 
 def normalise_name(name: str) -> str:
@@ -137,7 +135,8 @@ class ActorDictionary:
     Parameters
     ----------
     actors_dir : path-like, default=``data/actors``
-        Folder holding ``states.json``, ``blocs.json``, ``leaders.jsonl`` and ``stoplist.json``.
+        Folder holding ``states.json``, ``blocs.json``, ``leaders.jsonl``, ``stoplist.json`` and
+        ``cameo_agents.json`` (CAMEO role nouns, used by :mod:`training.cameo`).
 
     Raises
     ------
@@ -156,11 +155,7 @@ class ActorDictionary:
         self._load_blocs(aliases)
         self._load_leaders(aliases)
         agents = self.actors_dir / "cameo_agents.json"
-        self.cameo_roles: dict[str, re.Pattern] = {
-            role: re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
-                             + r")(?!\w)", re.I)
-            for role, nouns in (_read_json(agents).get("roles", {}) if agents.exists() else {}).items()
-        }
+        self.cameo_roles: dict[str, list[str]] = _read_json(agents).get("roles", {}) if agents.exists() else {}
         stop = self.actors_dir / "stoplist.json"
         for phrase in _read_json(stop).get("phrases", []) if stop.exists() else []:
             aliases.append(_Alias(phrase, "", "stop", False))
@@ -315,63 +310,6 @@ class ActorDictionary:
                 out.append(m)
                 last_end = m.end
         return [m for m in out if m.code]  # stoplist phrases win their span, then drop out
-
-    def cameo_parts(self, code: str) -> tuple[str | None, list[str]] | None:
-        """Split a CAMEO actor code with role codes into its actor and roles.
-
-        Parameters
-        ----------
-        code : str
-            E.g. ``"GEOOPP"`` (Georgian opposition), ``"USAGOVMIL"``, ``"---LEG"`` (a legislature of no
-            stated country), ``"IGOUNOMIL"`` (UN troops).
-
-        Returns
-        -------
-        (str or None, list of str) or None
-            The dictionary code of the state or bloc (None for ``---``) and the three-letter role codes
-            that follow; None when ``code`` is not a CAMEO code with at least one known role.
-        """
-        raw = code.strip()
-        if not re.fullmatch(r"(?:---|[A-Z]{3})(?:[A-Z]{3})+", raw):
-            return None
-        prefixes = sorted(self.cameo.items(), key=lambda kv: -len(kv[0]))
-        actor, rest = next(((c, raw[len(p):]) for p, c in prefixes if raw.startswith(p)), (None, None))
-        if actor is None:
-            head = raw[:3]
-            if head == "---" or head in _CAMEO_STATELESS:  # no state: the roles say who they are
-                rest = raw[3:]
-            elif head in self.actors:
-                actor, rest = head, raw[3:]
-            else:
-                return None
-        roles = [rest[i:i + 3] for i in range(0, len(rest), 3)]
-        return (actor, roles) if any(r in self.cameo_roles for r in roles) else None
-
-    def find_agents(self, text: str, roles: list[str], code: str) -> list[Mention]:
-        """Mentions of the nouns that stand for CAMEO roles ("troops" for MIL, "court" for JUD).
-
-        Parameters
-        ----------
-        text : str
-            Cleaned text.
-        roles : list of str
-            CAMEO role codes, as from :meth:`cameo_parts`.
-        code : str
-            The code the mentions carry.
-
-        Returns
-        -------
-        list of Mention
-            In text order, non-overlapping.
-        """
-        found = sorted((m.start(), m.end()) for r in roles if r in self.cameo_roles
-                       for m in self.cameo_roles[r].finditer(text))
-        out, last = [], -1
-        for start, end in found:
-            if start >= last:
-                out.append(Mention(code, start, end, text[start:end], "agent"))
-                last = end
-        return out
 
     def find_literal(self, text: str, name: str) -> list[Mention]:
         """Find a name that is not in the dictionary literally (case-insensitive, word-bounded, any

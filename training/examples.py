@@ -12,10 +12,10 @@ built the same way. An example is a plain dict:
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from itertools import permutations
 
+from training import cameo
 from training.actors import ActorDictionary, Mention, normalise_name
 from training.text import Sentence, clean_text, split_sentences
 
@@ -171,9 +171,10 @@ def resolve_in(doc: Document, dictionary: ActorDictionary, name: str, span: str 
     ResolvedActor
     """
     query = name.strip()
-    cameo = dictionary.cameo_parts(query)
-    if cameo is not None:
-        return _resolve_cameo(doc, dictionary, query, *cameo)
+    parts = cameo.cameo_parts(dictionary, query)
+    if parts is not None:
+        name, kind, mentions = cameo.resolve_cameo(doc.text, doc.mentions, dictionary, query, *parts)
+        return ResolvedActor(query, query, name, kind, mentions)
     actor = dictionary.resolve(query, date=doc.date) or dictionary.resolve(query)
     literal: list[Mention] = []
     if span and span.strip():
@@ -186,30 +187,6 @@ def resolve_in(doc: Document, dictionary: ActorDictionary, name: str, span: str 
     found = [m for m in doc.mentions if m.code == actor.code]
     extra = [Mention(actor.code, m.start, m.end, m.text, m.via) for m in literal if not _overlaps(m, found)]
     return ResolvedActor(query, actor.code, actor.name, actor.kind, sorted(found + extra, key=lambda m: m.start))
-
-
-_JOIN = re.compile(r"(?:'s)?(?:\s+[\w-]+){0,2}\s+$")
-
-
-def _resolve_cameo(doc: Document, dictionary: ActorDictionary, query: str, code: str | None,
-                   roles: list[str]) -> ResolvedActor:
-    """A CAMEO sub-actor ("GEOOPP"): the nouns of its roles, joined to a state mention just before them
-    ("Georgian demonstrators"); its government also by its leaders; else the state's own mentions."""
-    state = [m for m in doc.mentions if m.code == code] if code else []
-    agents = dictionary.find_agents(doc.text, roles, query)
-    joined = []
-    for a in agents:
-        before = next((m for m in reversed(state) if m.end <= a.start and _JOIN.fullmatch(doc.text[m.end:a.start])),
-                      None)
-        joined.append(Mention(query, before.start, a.end, doc.text[before.start:a.end], "agent") if before else a)
-    if "GOV" in roles:
-        joined += [Mention(query, m.start, m.end, m.text, m.via) for m in state
-                   if m.via == "leader" and not _overlaps(m, joined)]
-    if not joined:
-        joined = [Mention(query, m.start, m.end, m.text, m.via) for m in state]
-    actor = dictionary.actors.get(code) if code else None
-    name = f"{actor.name if actor else 'unknown'} ({'/'.join(roles)})"
-    return ResolvedActor(query, query, name, actor.kind if actor else "literal", sorted(joined, key=lambda m: m.start))
 
 
 def resolve_pair(doc: Document, dictionary: ActorDictionary, source: str, target: str,
