@@ -79,6 +79,18 @@ def test_fit_blank_file_is_readable_error(tmp_path, capsys):
     assert "every row has blank text" in capsys.readouterr().err
 
 
+def test_fit_json_last_line(tmp_path, capsys):
+    from training import fit
+
+    p = pair_file(tmp_path / "p.jsonl", n_docs=10)
+    assert fit.main(["--no-articles", "--data", str(p), "--no-search", "--json", "--out", str(tmp_path / "m.joblib"),
+                     "--cache-dir", str(tmp_path / "c")]) == 0
+    last = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert set(last) == {"heldout", "baseline_majority", "data"}
+    assert {"macro_f1", "accuracy", "per_class", "confusion", "ece"} <= set(last["heldout"])
+    assert last["data"]["n_examples"] == 120
+
+
 def test_metadata_recorded(small_model):
     meta = json.loads(small_model.with_suffix(".json").read_text())
     assert set(meta["versions"]) == {"python", "scikit-learn", "numpy", "datasets"}

@@ -199,6 +199,8 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--calibration", choices=["temperature", "none", "sigmoid", "isotonic"],
                     default=DEFAULT_CONFIG["calibration"],
                     help="calibrate the probabilities (default: %(default)s, which keeps every decision)")
+    ap.add_argument("--json", action="store_true",
+                    help="print the held-out figures as one JSON object on the last line")
     ap.add_argument("--no-search", action="store_true", help="skip the grid search; use the default C and class weight")
     ap.add_argument("--cache-dir", default=str(ROOT / "data" / "processed"),
                     help="example cache (default: %(default)s)")
@@ -291,6 +293,8 @@ def run(args) -> dict:
     }
     meta = save_model(pipeline, meta, args.out)
     print(f"saved {args.out} (sha256 {meta['sha256'][:12]}) and {Path(args.out).with_suffix('.json')}")
+    if args.json:
+        print(json.dumps({"heldout": heldout, "baseline_majority": baseline, "data": meta["data"]}, sort_keys=True))
     return meta
 
 
