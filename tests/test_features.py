@@ -35,23 +35,33 @@ def test_passive_voice_gives_the_active_direction():
     active = views("China criticised Russia over strikes.", "China", "Russia")["relation"].split()
     passive = views("Russia was criticised by China over strikes.", "China", "Russia")["relation"].split()
     reverse = views("Russia was criticised by China over strikes.", "Russia", "China")["relation"].split()
-    assert "fw:criticised" in active and "fw:criticised" in passive and "_passive" in passive
-    assert "bw:criticised" in reverse and "fw:criticised" not in reverse
+    assert "fw:critic" in active and "fw:critic" in passive and "_passive" in passive
+    assert "bw:critic" in reverse and "fw:critic" not in reverse
 
 
 def test_speaker_after_quote_is_the_agent():
     rel = views('"Athens is playing with fire," Ankara said.', "Ankara", "Athens")["relation"].split()
-    assert "_tgt_quoted" in rel and "fw:playing" in rel
+    assert "_tgt_quoted" in rel and "fw:play" in rel
 
 
 def test_reported_clause_of_a_third_actor():
     rel = views("Turkey said Greece had accused Cyprus.", "Turkey", "Cyprus", others=["Greece"])["relation"].split()
-    assert "_reported" in rel and "rep:accused" in rel and "fw:accused" not in rel
+    assert "_reported" in rel and "rep:accus" in rel and "fw:accus" not in rel
     rel = views("India welcomed Japan's offer but rejected China's plan.", "India", "China",
                 others=["Japan"])["relation"].split()
-    assert "_oth_between" in rel and "seg:rejected" in rel
+    assert "_oth_between" in rel and "seg:reject" in rel
 
 
 def test_near_view_tags_sides():
     near = views("India welcomed Japan's offer but rejected China's plan.", "India", "China")["near"].split()
-    assert "tl:rejected" in near and "sr:welcomed" in near
+    assert "tl:reject" in near and "sr:welcom" in near
+
+
+def test_stems_join_inflections_and_spellings():
+    a = views("China criticised Russia.", "China", "Russia")["relation"].split()
+    b = views("China criticized Russia.", "China", "Russia")["relation"].split()
+    assert "fw:critic" in a and "fw:critic" in b
+    c = views("Japan supplied Kenya with grain.", "Japan", "Kenya")["near"].split()
+    d = views("Japan supplies Kenya with grain.", "Japan", "Kenya")["near"].split()
+    assert "sr:suppli" in c and "sr:suppli" in d
+    assert views("China criticised Russia.", "China", "Russia")["sentence"] == "xsrcx criticised xtgtx"

@@ -37,13 +37,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 
 import numpy as np
+from nltk.stem.snowball import SnowballStemmer
 from sklearn.base import BaseEstimator, TransformerMixin
 
 __all__ = ["DyadMasker", "VIEWS", "SOURCE", "TARGET", "OTHER", "FEATURES_VERSION"]
 
 # Bump when the views change: a model saved with other views is refused on load, not mis-read.
-FEATURES_VERSION = 3
+FEATURES_VERSION = 4
 SOURCE, TARGET, OTHER = "xsrcx", "xtgtx", "xothx"
+_STEMMER = SnowballStemmer("english")
 VIEWS = ("sentence", "between", "relation", "near")
 _PLACEHOLDERS = frozenset({SOURCE, TARGET, OTHER})
 _TOKEN = re.compile(r"(?:[a-z]\.){2,}|[a-z]+|\d+(?:[.,]\d+)*|'s\b|[\"?!;:,]")
@@ -84,12 +86,18 @@ class DyadMasker(TransformerMixin, BaseEstimator):
     polarity : bool, default=True
         Add ``prefix:pos`` / ``prefix:neg`` tokens to the ``relation`` and ``near`` views for words of
         the VADER lexicon (so "lambasted" reads like "condemned" even when training never saw it).
+    stem : bool, default=True
+        Write the words of the ``between``, ``relation`` and ``near`` views as Snowball stems (NLTK),
+        British "-ise" read as "-ize", so "supplied", "supplies", "criticised" and "criticized" share
+        features. The ``sentence`` view keeps the surface words.
     """
 
-    def __init__(self, *, negation_scope: int = _NEG_SCOPE, window: int = _WINDOW, polarity: bool = True):
+    def __init__(self, *, negation_scope: int = _NEG_SCOPE, window: int = _WINDOW, polarity: bool = True,
+                 stem: bool = True):
         self.negation_scope = negation_scope
         self.window = window
         self.polarity = polarity
+        self.stem = stem
 
     def fit(self, X, y=None):  # noqa: D102 - stateless
         return self
@@ -135,6 +143,8 @@ class DyadMasker(TransformerMixin, BaseEstimator):
         near = self._near(tokens)
         if self.polarity:
             relation, near = _add_polarity(relation), _add_polarity(near)
+        if self.stem:
+            between, relation, near = _stem_view(between), _stem_view(relation), _stem_view(near)
         return " ".join(tokens), between, relation, near
 
     def _mark_negation(self, tokens: list[str]) -> list[str]:
@@ -257,3 +267,24 @@ def _add_polarity(view: str) -> str:
         if polarity:
             extra.append(f"{prefix}:{'not_' if negated else ''}{polarity}")
     return " ".join([view, *extra]) if extra else view
+
+
+_ISE = re.compile(r"is(e|es|ed|ing|ation|ations)$")
+
+
+@functools.lru_cache(maxsize=65536)
+def _stem(token: str) -> str:
+    """Snowball stem of a view token, keeping its ``prefix:`` and ``neg_`` marks; British "-ise" is read
+    as "-ize" ("fw:criticised" and "fw:criticized" -> "fw:critic"). Placeholders and flags are kept."""
+    prefix, _, word = token.rpartition(":")
+    neg = "neg_" if word.startswith("neg_") else ""
+    word = word[len(neg):]
+    if not word[:1].isalpha() or word in _PLACEHOLDERS or word in ("pos", "neg", "not_pos", "not_neg"):
+        return token
+    if len(word) > 5:
+        word = _ISE.sub(r"iz\1", word)
+    return f"{prefix}{':' if prefix else ''}{neg}{_STEMMER.stem(word)}"
+
+
+def _stem_view(view: str) -> str:
+    return " ".join(_stem(t) for t in view.split())
