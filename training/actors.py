@@ -159,6 +159,8 @@ class ActorDictionary:
         stop = self.actors_dir / "stoplist.json"
         for phrase in _read_json(stop).get("phrases", []) if stop.exists() else []:
             aliases.append(_Alias(phrase, "", "stop", False))
+        # CAMEO IGO codes, longest first, so that "IGOUNOIMF" is the IMF and not the UN
+        self.cameo_prefixes = sorted(self.cameo.items(), key=lambda kv: -len(kv[0]))
         self._lookup: dict[str, list[_Alias]] = {}
         self._automaton = ahocorasick.Automaton()
         for alias in aliases:
@@ -257,7 +259,7 @@ class ActorDictionary:
         upper = raw.upper()
         if upper in self.actors and (raw.isupper() or len(raw) > 3):
             return self.actors[upper]
-        for prefix, code in sorted(self.cameo.items(), key=lambda kv: -len(kv[0])):
+        for prefix, code in self.cameo_prefixes:
             if upper.startswith(prefix):
                 return self.actors[code]
         if re.fullmatch(r"[A-Z]{3}[A-Z]{3,}", raw) and raw[:3] in self.actors:

@@ -48,8 +48,7 @@ def cameo_parts(dictionary: ActorDictionary, code: str) -> tuple[str | None, lis
     raw = code.strip()
     if not re.fullmatch(r"(?:---|[A-Z]{3})(?:[A-Z]{3})+", raw):
         return None
-    prefixes = sorted(dictionary.cameo.items(), key=lambda kv: -len(kv[0]))
-    actor, rest = next(((c, raw[len(p):]) for p, c in prefixes if raw.startswith(p)), (None, None))
+    actor, rest = next(((c, raw[len(p):]) for p, c in dictionary.cameo_prefixes if raw.startswith(p)), (None, None))
     if actor is None:
         head = raw[:3]
         if head == "---" or head in _STATELESS:  # no state: the roles say who they are

@@ -121,6 +121,10 @@ class StanceModel:
     metadata: dict
     _linear: object = field(default=None, init=False, repr=False)
 
+    def __post_init__(self):
+        # built once with the model (about 0.1 s), not in the first request that scores
+        self._linear = LinearScorer.build(self.pipeline) if hasattr(self.pipeline, "named_steps") else False
+
     def predict_proba(self, examples: Sequence[dict]) -> np.ndarray:
         """Probabilities by label name.
 
@@ -162,8 +166,6 @@ class StanceModel:
             return np.zeros((0, len(LABELS))), np.zeros(0, dtype=int)
         steps = self.pipeline.named_steps
         views = steps["mask"].transform(examples)
-        if self._linear is None:
-            self._linear = LinearScorer.build(self.pipeline)
         if self._linear:
             raw = self._linear.predict_proba(views)
         else:
