@@ -17,10 +17,12 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from training.model import DEFAULT_MODEL_PATH as _MODEL_PATH
+
 __all__ = ["DEFAULT_MODEL_PATH", "REPO_ROOT", "Settings"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_MODEL_PATH = REPO_ROOT / "models" / "stance.joblib"
+DEFAULT_MODEL_PATH = _MODEL_PATH
 
 
 class Settings(BaseSettings):

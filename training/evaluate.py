@@ -24,7 +24,7 @@ from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precisio
 
 from training.actors import default_dictionary
 from training.articles import LABELS, DataError, LabelledPair, read_pairs
-from training.model import ModelError, load_model
+from training.model import DEFAULT_MODEL_PATH, ModelError, load_model
 from training.predict import NoWordsError, StancePredictor
 
 __all__ = ["metrics", "expected_calibration_error", "format_table", "evaluate_rows", "main"]
@@ -154,7 +154,7 @@ def majority_baseline(train_labels: Sequence[str], y_true: Sequence[str]) -> dic
 
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--model", default="models/stance.joblib", help="saved model (default: %(default)s)")
+    ap.add_argument("--model", default=str(DEFAULT_MODEL_PATH), help="saved model (default: %(default)s)")
     ap.add_argument("--data", action="append", required=True, metavar="FILE",
                     help="labelled-pair JSONL; repeat for several files")
     ap.add_argument("--json", action="store_true", help="print one JSON object with all figures as the last line")

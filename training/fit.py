@@ -37,7 +37,14 @@ from training.dataset import (
 )
 from training.evaluate import format_table, majority_baseline, metrics
 from training.features import DyadMasker
-from training.model import DEFAULT_CONFIG, build_classifier, build_pipeline, build_vectorizer, save_model
+from training.model import (
+    DEFAULT_CONFIG,
+    DEFAULT_MODEL_PATH,
+    build_classifier,
+    build_pipeline,
+    build_vectorizer,
+    save_model,
+)
 
 __all__ = ["main", "grouped_split", "check_labels", "GRID"]
 
@@ -191,7 +198,7 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--data", action="append", metavar="FILE", help="labelled-pair JSONL; repeatable")
     ap.add_argument("--no-articles", action="store_true", help="train on --data files only")
     ap.add_argument("--exclude-doc", action="append", metavar="ID", help="leave this article out; repeatable")
-    ap.add_argument("--out", default=str(ROOT / "models" / "stance.joblib"), help="model path (default: %(default)s)")
+    ap.add_argument("--out", default=str(DEFAULT_MODEL_PATH), help="model path (default: %(default)s)")
     ap.add_argument("--seed", type=int, default=13, help="random seed (default: %(default)s)")
     ap.add_argument("--test-size", type=float, default=0.2, help="share of articles held out (default: %(default)s)")
     ap.add_argument("--cv-folds", type=int, default=4,

@@ -32,8 +32,11 @@ from training.articles import LABELS
 from training.features import FEATURES_VERSION, DyadMasker
 from training.scorer import LinearScorer
 
-__all__ = ["DEFAULT_CONFIG", "ModelError", "StanceModel", "build_pipeline", "build_classifier",
+__all__ = ["DEFAULT_CONFIG", "DEFAULT_MODEL_PATH", "ModelError", "StanceModel", "build_pipeline", "build_classifier",
            "build_vectorizer", "save_model", "load_model", "library_versions"]
+
+# Where training.fit writes and every reader (evaluate, the service, archive coding) looks by default.
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "stance.joblib"
 
 DEFAULT_CONFIG = {
     "C": 4.0,
