@@ -20,7 +20,8 @@ __all__ = ["actor_info", "actor_out", "model_info", "pair_out"]
 
 def actor_out(actor: ResolvedActor) -> ActorOut:
     return ActorOut(query=actor.query, code=actor.code, name=actor.name, kind=actor.kind,
-                    mentions=[MentionOut(text=m.text, start=m.start, end=m.end, via=m.via) for m in actor.mentions])
+                    mentions=[MentionOut(text=m.text, start=m.start, end=m.end, via=m.via, role=m.role)
+                              for m in actor.mentions])
 
 
 def pair_out(pair: PairStance) -> PairStanceOut:

@@ -113,6 +113,8 @@ class MentionOut(BaseModel):
     start: int = Field(description="Start offset. " + CLEANED)
     end: int = Field(description="End offset (exclusive). " + CLEANED)
     via: str = Field(description="How it was matched: name, demonym, metonym, leader or literal.")
+    role: str = Field("actor", description="`actor` when the mention is the actor acting; otherwise why it is "
+                                           "not one of a dyad (e.g. `location`, `name_part`).")
 
 
 class ActorOut(BaseModel):
@@ -123,7 +125,7 @@ class ActorOut(BaseModel):
     query: str = Field(description="The name asked for, trimmed.")
     code: str = Field(description="Dictionary code, or the literal name when not in the dictionary.")
     name: str
-    kind: Literal["state", "bloc", "literal"]
+    kind: Literal["state", "bloc", "group", "literal"]
     mentions: list[MentionOut] = Field(description="Empty when the actor is not found. " + CLEANED)
 
 
@@ -181,7 +183,7 @@ class ActorInfo(BaseModel):
                               "source": "names: pycountry (ISO 3166-1), country_converter country_data.tsv"})
     code: str
     name: str
-    kind: Literal["state", "bloc"]
+    kind: Literal["state", "bloc", "group"]
     source: str = Field(description="Where the entry's facts come from.")
 
 

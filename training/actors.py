@@ -70,7 +70,8 @@ class Actor:
         for a literal actor not in the dictionary.
     name : str
         Display name.
-    kind : {"state", "bloc", "literal"}
+    kind : {"state", "bloc", "group", "literal"}
+        ``group``: a non-state actor (armed group, militia, party).
     source : str
         Where the entry's facts come from.
     """
@@ -89,6 +90,7 @@ class Mention(NamedTuple):
     end: int
     text: str
     via: str  # name, demonym, metonym, leader, literal
+    role: str = "actor"  # "actor" (the actor acting), or why it is not: "location", "name_part", ...
 
 
 @dataclass(frozen=True)

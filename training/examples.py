@@ -17,6 +17,7 @@ from itertools import permutations
 
 from training import cameo
 from training.actors import ActorDictionary, Mention, normalise_name
+from training.limits import DEFAULT_LIMITS, Budget, LimitExceeded, Limits
 from training.text import Sentence, clean_text, split_sentences
 
 __all__ = ["Document", "ResolvedActor", "prepare", "candidate_examples", "resolve_in", "resolve_pair",
@@ -118,7 +119,14 @@ def _example(doc: Document, i: int, source: str, target: str, src: list[Mention]
     }
 
 
-def candidate_examples(doc: Document, *, actors: set[str] | None = None) -> list[dict]:
+def _check_mentions(ms: list[Mention], i: int, limits: Limits) -> None:
+    if len(ms) > limits.max_mentions_per_sentence:
+        raise LimitExceeded("max_mentions_per_sentence", limits.max_mentions_per_sentence, len(ms),
+                            f"sentence {i} has too many actor mentions")
+
+
+def candidate_examples(doc: Document, *, actors: set[str] | None = None, limits: Limits = DEFAULT_LIMITS,
+                       budget: Budget | None = None) -> list[dict]:
     """Every ordered pair of distinct dictionary actors that share a sentence.
 
     Parameters
@@ -126,19 +134,39 @@ def candidate_examples(doc: Document, *, actors: set[str] | None = None) -> list
     doc : Document
     actors : set of str, optional
         Keep only pairs whose source and target codes are both in this set.
+    limits : Limits, default=DEFAULT_LIMITS
+        Caps on mentions and pairs per sentence and on examples per text.
+    budget : Budget, optional
+        Checked once per sentence.
 
     Returns
     -------
     list of dict
         One example per (sentence, source, target), in sentence order.
+
+    Raises
+    ------
+    LimitExceeded
+        If a sentence or the text exceeds a cap of ``limits``.
+    BudgetExceeded
+        If ``budget`` is spent or cancelled.
     """
     out = []
     for i in range(len(doc.sentences)):
+        if budget is not None:
+            budget.check()
         ms = doc.sentence_mentions(i)
+        _check_mentions(ms, i, limits)
         codes = list(dict.fromkeys(m.code for m in ms))
+        if actors is not None:
+            codes = [c for c in codes if c in actors]
+        n_pairs = len(codes) * (len(codes) - 1)
+        if n_pairs > limits.max_pairs_per_sentence:
+            raise LimitExceeded("max_pairs_per_sentence", limits.max_pairs_per_sentence, n_pairs,
+                                f"sentence {i} has too many pairs of actors")
+        if len(out) + n_pairs > limits.max_dyads:
+            raise LimitExceeded("max_dyads", limits.max_dyads, len(out) + n_pairs, "the text has too many dyads")
         for a, b in permutations(codes, 2):
-            if actors is not None and (a not in actors or b not in actors):
-                continue
             src = [m for m in ms if m.code == a]
             tgt = [m for m in ms if m.code == b]
             others = [m for m in ms if m.code not in (a, b)]
@@ -212,7 +240,8 @@ def resolve_pair(doc: Document, dictionary: ActorDictionary, source: str, target
     return src, tgt
 
 
-def pair_examples(doc: Document, source: ResolvedActor, target: ResolvedActor) -> list[dict]:
+def pair_examples(doc: Document, source: ResolvedActor, target: ResolvedActor, *,
+                  limits: Limits = DEFAULT_LIMITS, budget: Budget | None = None) -> list[dict]:
     """Examples of one directed pair: the sentences in which both actors occur.
 
     Parameters
@@ -220,6 +249,10 @@ def pair_examples(doc: Document, source: ResolvedActor, target: ResolvedActor) -
     doc : Document
     source, target : ResolvedActor
         From :func:`resolve_in` on the same document.
+    limits : Limits, default=DEFAULT_LIMITS
+        The cap on mentions per sentence applies.
+    budget : Budget, optional
+        Checked once per sentence.
 
     Returns
     -------
@@ -230,6 +263,9 @@ def pair_examples(doc: Document, source: ResolvedActor, target: ResolvedActor) -
         return []
     out = []
     for i, s in enumerate(doc.sentences):
+        if budget is not None:
+            budget.check()
+        _check_mentions(doc.sentence_mentions(i), i, limits)
         src = [m for m in source.mentions if s.start <= m.start and m.end <= s.end]
         tgt = [m for m in target.mentions if s.start <= m.start and m.end <= s.end and not _overlaps(m, src)]
         if not src or not tgt:

@@ -29,6 +29,7 @@ from training.examples import (
     resolve_in,
     resolve_pair,
 )
+from training.limits import DEFAULT_LIMITS, Budget, Limits
 from training.model import StanceModel
 from training.text import has_words
 
@@ -160,7 +161,8 @@ class StancePredictor:
         return result
 
     def stance(self, text: str, source: str, target: str, *, date: dt.date | None = None,
-               source_span: str | None = None, target_span: str | None = None) -> PairStance:
+               source_span: str | None = None, target_span: str | None = None, limits: Limits = DEFAULT_LIMITS,
+               budget: Budget | None = None) -> PairStance:
         """The stance of ``source`` toward ``target`` in ``text``.
 
         Parameters
@@ -174,6 +176,9 @@ class StancePredictor:
             The text's date, for leaders' terms (today when omitted).
         source_span, target_span : str, optional
             The mentions as written, when known (labelled-pair files).
+        limits : Limits, default=DEFAULT_LIMITS
+        budget : Budget, optional
+            Checked between sentences and before scoring.
 
         Returns
         -------
@@ -183,14 +188,19 @@ class StancePredictor:
         ------
         NoWordsError
             If the text has no words.
+        LimitExceeded, BudgetExceeded
+            See :mod:`training.limits`.
         """
         doc = self.document(text, date=date)
         src, tgt = resolve_pair(doc, self.dictionary, source, target, source_span, target_span)
-        examples = pair_examples(doc, src, tgt)
+        examples = pair_examples(doc, src, tgt, limits=limits, budget=budget)
+        if budget is not None:
+            budget.check()
         probs, known = self.model.score(examples)
         return self._judge(doc, src, tgt, examples, probs, known)
 
-    def dyads(self, text: str, *, date: dt.date | None = None, actors: Sequence[str] | None = None) -> list[PairStance]:
+    def dyads(self, text: str, *, date: dt.date | None = None, actors: Sequence[str] | None = None,
+              limits: Limits = DEFAULT_LIMITS, budget: Budget | None = None) -> list[PairStance]:
         """Every directed pair of dictionary actors that share a sentence, with its stance.
 
         Parameters
@@ -199,6 +209,8 @@ class StancePredictor:
         date : datetime.date, optional
         actors : sequence of str, optional
             Keep only pairs among these actors (codes or names, resolved with the dictionary).
+        limits : Limits, default=DEFAULT_LIMITS
+        budget : Budget, optional
 
         Returns
         -------
@@ -209,12 +221,16 @@ class StancePredictor:
         ------
         NoWordsError
             If the text has no words.
+        LimitExceeded, BudgetExceeded
+            See :mod:`training.limits`.
         """
         doc = self.document(text, date=date)
         wanted = None
         if actors is not None:
             wanted = {resolve_in(doc, self.dictionary, a).code for a in actors}
-        examples = candidate_examples(doc, actors=wanted)
+        examples = candidate_examples(doc, actors=wanted, limits=limits, budget=budget)
+        if budget is not None:
+            budget.check()
         probs, known = self.model.score(examples)
         groups: dict[tuple[str, str], list[int]] = {}
         for k, e in enumerate(examples):
