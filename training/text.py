@@ -14,7 +14,12 @@ from typing import NamedTuple
 
 __all__ = ["Sentence", "clean_text", "split_sentences", "has_words"]
 
-_TAG = re.compile(r"<(?:script|style)\b.*?</(?:script|style)\s*>|<!--.*?-->|<[^>]{0,2000}>", re.I | re.S)
+# Markup is removed by :func:`_strip_tags`, in one left-to-right pass: a script or style element up to its
+# first closing tag, a comment up to its first "-->", or any other tag of at most 2,000 characters. Each
+# closing-tag search is remembered, so that many unclosed "<script" or "<!--" cost one scan, not one each.
+_OPEN_ELEMENT = re.compile(r"<(?:script|style)\b", re.I)
+_CLOSE_ELEMENT = re.compile(r"</(?:script|style)\s*>", re.I)
+_MAX_TAG = 2000
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _CHARMAP = str.maketrans(
     {
@@ -42,8 +47,12 @@ _OPENERS = frozenset(
     "the a an it its he she they we i in on at but and this that these those his her their after before while"
     " when meanwhile however last earlier later there on if as officials some many both".split()
 )
-_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*(?=\s)|\n\s*\n")
-_LAST_TOKEN = re.compile(r"(\S+)$")
+# Possessive runs that start only at the start of a run: "!!!...!" with no space costs one pass, not one
+# backtracking scan per character.
+_BOUNDARY = re.compile(r"(?<![.!?])[.!?]++[\"')\]]*+(?=\s)|\n\s*\n")
+_LAST_SPACE = re.compile(r"\s(?=\S*+\Z)")  # with endpos: the last white space before it
+_DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]?")  # U.S., U.N., e.g, single initials
+_NEXT_WORD = re.compile(r"[\"'(\[]*(\w*)")
 
 
 class Sentence(NamedTuple):
@@ -88,7 +97,7 @@ def clean_text(raw: str, *, strip_dateline: bool = True) -> str:
         raise TypeError(f"text must be a string, got {type(raw).__name__}")
     text = raw
     if "<" in text:
-        text = _TAG.sub(" ", text)
+        text = _strip_tags(text)
     if "&" in text:
         text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
     text = text.translate(_CHARMAP)
@@ -99,17 +108,77 @@ def clean_text(raw: str, *, strip_dateline: bool = True) -> str:
     return text
 
 
-def _ends_sentence(text: str, stop: int, nxt: str) -> bool:
-    """Whether the punctuation run ending at ``stop`` closes a sentence, given the next word ``nxt``."""
-    m = _LAST_TOKEN.search(text, 0, stop)
-    token = m.group(1).lower().strip("\"'()[]") if m else ""
+class _Cached:
+    """The first match of a pattern at or after a position, for positions that only grow."""
+
+    def __init__(self, text: str, find):
+        self.text, self.find = text, find
+        self.since, self.at = -1, None  # the last search started at ``since`` and found ``at``
+
+    def __call__(self, pos: int):
+        if self.since < 0 or pos < self.since or (self.at is not None and self.at[0] < pos):
+            self.since, self.at = pos, self.find(self.text, pos)
+        return self.at
+
+
+def _find_element_end(text: str, pos: int):
+    m = _CLOSE_ELEMENT.search(text, pos)
+    return None if m is None else (m.start(), m.end())
+
+
+def _find_str(needle: str):
+    def find(text: str, pos: int):
+        i = text.find(needle, pos)
+        return None if i < 0 else (i, i + len(needle))
+    return find
+
+
+def _strip_tags(text: str) -> str:
+    """Replace each tag, comment and script or style element by one space, in linear time.
+
+    The same as substituting ``<(?:script|style)\\b.*?</(?:script|style)\\s*>|<!--.*?-->|<[^>]{0,2000}>``
+    (ignoring case, ``.`` matching newlines), which costs a scan to the end of the text for every unclosed
+    ``<script`` or ``<!--``.
+    """
+    element_end = _Cached(text, _find_element_end)
+    comment_end = _Cached(text, _find_str("-->"))
+    tag_end = _Cached(text, _find_str(">"))
+    out: list[str] = []
+    done = 0
+    i = text.find("<")
+    while i >= 0:
+        end = None
+        m = _OPEN_ELEMENT.match(text, i)
+        if m is not None:
+            close = element_end(m.end())
+            end = close[1] if close else None
+        if end is None and text.startswith("<!--", i):
+            close = comment_end(i + 4)
+            end = close[1] if close else None
+        if end is None:
+            close = tag_end(i + 1)
+            if close and close[0] - i - 1 <= _MAX_TAG:
+                end = close[1]
+        if end is None:
+            i = text.find("<", i + 1)
+            continue
+        out += (text[done:i], " ")
+        done = end
+        i = text.find("<", end)
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _ends_sentence(token: str, nxt: str) -> bool:
+    """Whether the punctuation run that ends ``token`` (its last white-space-free run) closes a sentence,
+    given the next word ``nxt``."""
+    token = token.lower().strip("\"'()[]")
     if not token.endswith("."):
         return True  # "!" or "?"
     word = token.rstrip(".")
     if word in _TITLES:
         return False
-    dotted = re.fullmatch(r"(?:[a-z]\.)+[a-z]?", token) is not None  # U.S., U.N., e.g, single initials
-    if dotted or word in _ENDERS:
+    if word in _ENDERS or _DOTTED.fullmatch(token) is not None:
         return nxt.lower() in _OPENERS and nxt[:1].isupper()
     return True
 
@@ -121,6 +190,9 @@ def split_sentences(text: str) -> list[Sentence]:
     space, or at a blank line, unless the full stop belongs to a title ("Mr.", "Gen.") or to an
     abbreviation such as "U.S." that is followed by a word that does not usually open a sentence.
     The next sentence may start in lower case ("... envoy. tehran later ...").
+
+    Linear in the length of the text: each candidate boundary looks back only over the text since the
+    previous one, and the word it ends is never longer than that stretch.
 
     Parameters
     ----------
@@ -135,12 +207,19 @@ def split_sentences(text: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     start = 0
     n = len(text)
+    scanned, last_space = 0, -1  # white space is searched once: text[scanned:] is not searched yet
     for m in _BOUNDARY.finditer(text):
         stop = m.end()
         if not m.group(0).startswith("\n"):
+            space = _LAST_SPACE.search(text, scanned, stop)
+            if space is not None:
+                last_space = space.start()
+            scanned = stop
             rest = text[stop:stop + 40].lstrip()
-            nxt = re.match(r"[\"'(\[]*(\w*)", rest)
-            if not rest or not _ends_sentence(text, stop, nxt.group(1) if nxt else ""):
+            if not rest:
+                continue
+            nxt = _NEXT_WORD.match(rest)
+            if not _ends_sentence(text[last_space + 1:stop], nxt.group(1)):
                 continue
         _append(sentences, text, start, stop)
         start = stop
