@@ -17,6 +17,7 @@ wins over "Sudan".
 
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as dt
 import functools
@@ -32,7 +33,8 @@ import pycountry
 
 from training.text import clean_text
 
-__all__ = ["Actor", "Mention", "ActorDictionary", "DEFAULT_ACTORS_DIR", "normalise_name"]
+__all__ = ["Actor", "Mention", "ActorDictionary", "DEFAULT_ACTORS_DIR", "normalise_name",
+           "without_overlaps"]
 
 DEFAULT_ACTORS_DIR = Path(__file__).resolve().parent.parent / "data" / "actors"
 EXTRA_STATES = ("TWN", "XKX", "PSE", "VAT")  # not UN members, but actors in the news
@@ -341,6 +343,34 @@ class ActorDictionary:
             body += gap + re.escape(part)
         pattern = re.compile(r"(?<!\w)" + body + r"(?!\w)", re.I)
         return [Mention(key, m.start(), m.end(), m.group(0), "literal") for m in pattern.finditer(text)]
+
+
+def without_overlaps(mentions: list[Mention], against: list[Mention]) -> list[Mention]:
+    """The mentions that overlap none of ``against``, in their order.
+
+    Parameters
+    ----------
+    mentions, against : list of Mention
+        ``against`` in order of ``start`` (they may overlap one another).
+
+    Returns
+    -------
+    list of Mention
+        In O((n + m) log m) time: a bisect on the starts and the running maximum of the ends.
+    """
+    if not mentions or not against:
+        return list(mentions)
+    starts = [o.start for o in against]
+    reach, top = [], -1  # reach[k]: the largest end among against[:k + 1]
+    for o in against:
+        top = max(top, o.end)
+        reach.append(top)
+    out = []
+    for m in mentions:
+        k = bisect.bisect_left(starts, m.end)  # against[:k] start before m ends
+        if k == 0 or reach[k - 1] <= m.start:
+            out.append(m)
+    return out
 
 
 @functools.lru_cache(maxsize=4)

@@ -217,12 +217,23 @@ class DyadMasker(TransformerMixin, BaseEstimator):
 
 
 def _closest_pair(tokens: Sequence[str]) -> tuple[int, int] | None:
-    """Positions of the nearest source and target placeholders, or None when one is missing."""
+    """Positions of the nearest source and target placeholders, or None when one is missing.
+
+    Of equally near pairs, the one with the first source, then the first target. One pass: the nearest
+    target of a source is the last one before it or the first one after it.
+    """
     src = [i for i, t in enumerate(tokens) if t == SOURCE]
     tgt = [i for i, t in enumerate(tokens) if t == TARGET]
     if not src or not tgt:
         return None
-    return min(((a, b) for a in src for b in tgt), key=lambda p: abs(p[0] - p[1]))
+    best, k = None, 0
+    for a in src:
+        while k < len(tgt) and tgt[k] < a:
+            k += 1
+        for b in (tgt[k - 1] if k else None, tgt[k] if k < len(tgt) else None):
+            if b is not None and (best is None or abs(a - b) < abs(best[0] - best[1])):
+                best = (a, b)
+    return best
 
 
 def _is_passive(middle: Sequence[str], before: Sequence[str]) -> bool:

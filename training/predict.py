@@ -238,8 +238,8 @@ class StancePredictor:
         out = []
         for (a, b), idx in groups.items():
             src = ResolvedActor(a, a, self.dictionary.actors[a].name, self.dictionary.actors[a].kind,
-                                [m for m in doc.mentions if m.code == a])
+                                list(doc.mentions_of(a)))
             tgt = ResolvedActor(b, b, self.dictionary.actors[b].name, self.dictionary.actors[b].kind,
-                                [m for m in doc.mentions if m.code == b])
+                                list(doc.mentions_of(b)))
             out.append(self._judge(doc, src, tgt, [examples[k] for k in idx], probs[idx], known[idx]))
         return out
