@@ -47,10 +47,10 @@ _OPENERS = frozenset(
     "the a an it its he she they we i in on at but and this that these those his her their after before while"
     " when meanwhile however last earlier later there on if as officials some many both".split()
 )
-# Possessive runs that start only at the start of a run: "!!!...!" with no space costs one pass, not one
+# A run of "." "!" "?" is tried only from its start: "!!!...!" with no space then costs one pass, not one
 # backtracking scan per character.
-_BOUNDARY = re.compile(r"(?<![.!?])[.!?]++[\"')\]]*+(?=\s)|\n\s*\n")
-_LAST_SPACE = re.compile(r"\s(?=\S*+\Z)")  # with endpos: the last white space before it
+_BOUNDARY = re.compile(r"(?<![.!?])[.!?]+[\"')\]]*(?=\s)|\n\s*\n")
+_LAST_SPACE = re.compile(r"\s(?=\S*\Z)")  # with endpos: the last white space before it
 _DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]?")  # U.S., U.N., e.g, single initials
 _NEXT_WORD = re.compile(r"[\"'(\[]*(\w*)")
 
