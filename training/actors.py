@@ -31,7 +31,7 @@ from typing import NamedTuple
 import ahocorasick
 import pycountry
 
-from training.text import clean_text
+from training.text import clean_text, matching_form
 
 __all__ = ["Actor", "Mention", "ActorDictionary", "DEFAULT_ACTORS_DIR", "normalise_name",
            "without_overlaps"]
@@ -48,7 +48,8 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalise_name(name: str) -> str:
-    """Normalise an actor name for lookup: straight quotes, single spaces, trimmed, case-folded.
+    """Normalise an actor name for lookup: NFKC without format characters (see
+    :func:`training.text.matching_form`), straight quotes, single spaces, trimmed, case-folded.
 
     Parameters
     ----------
@@ -58,7 +59,7 @@ def normalise_name(name: str) -> str:
     -------
     str
     """
-    return _SPACES.sub(" ", clean_text(name, strip_dateline=False)).strip().casefold()
+    return _SPACES.sub(" ", clean_text(matching_form(name)[0], strip_dateline=False)).strip().casefold()
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,7 @@ class ActorDictionary:
         Actor or None
             None when the name is not in the dictionary (callers then match it literally).
         """
-        raw = name.strip()
+        raw = matching_form(name)[0].strip()
         upper = raw.upper()
         if upper in self.actors and (raw.isupper() or len(raw) > 3):
             return self.actors[upper]
@@ -287,12 +288,15 @@ class ActorDictionary:
         Returns
         -------
         list of Mention
-            Non-overlapping, leftmost-longest, in text order; offsets index ``text``.
+            Non-overlapping, leftmost-longest, in text order; offsets index ``text``. Names are matched
+            in :func:`training.text.matching_form` of the text, so fullwidth letters and format
+            characters inside a name do not hide it; a mention's ``text`` is the span as written.
         """
         day = date or dt.date.today()
-        lower = text.lower()
-        if len(lower) != len(text):  # a few characters change length when lower-cased
-            lower = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+        form, index = matching_form(text)
+        lower = form.lower()
+        if len(lower) != len(form):  # a few characters change length when lower-cased
+            lower = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in form)
         found: list[Mention] = []
         for end_idx, (length, items) in self._automaton.iter(lower):
             start, end = end_idx - length + 1, end_idx + 1
@@ -300,13 +304,15 @@ class ActorDictionary:
                 end < len(lower) and (lower[end].isalnum() or lower[end] == "_")
             ):
                 continue
-            surface = text[start:end]
+            surface = form[start:end]
+            if index is not None:
+                start, end = index[start], index[end - 1] + 1
             for alias in items:
                 if alias.case_sensitive and surface != alias.text:
                     continue
                 if alias.via == "leader" and not alias.valid_on(day):
                     continue
-                found.append(Mention(alias.code, start, end, surface, alias.via))
+                found.append(Mention(alias.code, start, end, text[start:end], alias.via))
                 break
         found.sort(key=lambda m: (m.start, -(m.end - m.start)))
         out: list[Mention] = []
@@ -331,8 +337,9 @@ class ActorDictionary:
         Returns
         -------
         list of Mention
+            Offsets index ``text``; matched in :func:`training.text.matching_form` of both.
         """
-        key = _SPACES.sub(" ", clean_text(name, strip_dateline=False)).strip()
+        key = _SPACES.sub(" ", clean_text(matching_form(name)[0], strip_dateline=False)).strip()
         parts = re.findall(r"\w+|[^\w\s]", key)
         if not parts:
             return []
@@ -342,7 +349,11 @@ class ActorDictionary:
             gap = r"\s+" if prev[-1].isalnum() and part[0].isalnum() else r"\s*"
             body += gap + re.escape(part)
         pattern = re.compile(r"(?<!\w)" + body + r"(?!\w)", re.I)
-        return [Mention(key, m.start(), m.end(), m.group(0), "literal") for m in pattern.finditer(text)]
+        form, index = matching_form(text)
+        if index is None:
+            return [Mention(key, m.start(), m.end(), m.group(0), "literal") for m in pattern.finditer(text)]
+        spans = [(index[m.start()], index[m.end() - 1] + 1) for m in pattern.finditer(form)]
+        return [Mention(key, start, end, text[start:end], "literal") for start, end in spans]
 
 
 def without_overlaps(mentions: list[Mention], against: list[Mention]) -> list[Mention]:

@@ -40,6 +40,8 @@ import numpy as np
 from nltk.stem.snowball import SnowballStemmer
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from training.text import plain_form
+
 __all__ = ["DyadMasker", "VIEWS", "SOURCE", "TARGET", "OTHER", "FEATURES_VERSION"]
 
 # Bump when the views change: a model saved with other views is refused on load, not mis-read.
@@ -68,7 +70,7 @@ _REPORTING = frozenset("said says say told tells stated claimed added alleged ac
 
 
 def _tokens(text: str) -> list[str]:
-    text = text.lower().replace("n't", " not").replace("cannot", "can not")
+    text = plain_form(text).lower().replace("n't", " not").replace("cannot", "can not")
     return ["0" if tok[0].isdigit() else tok for tok in _TOKEN.findall(text)]
 
 

@@ -8,11 +8,13 @@ cleaned text equal offsets into the submitted text whenever it holds no markup.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
+import unicodedata
 from typing import NamedTuple
 
-__all__ = ["Sentence", "clean_text", "split_sentences", "has_words"]
+__all__ = ["Sentence", "clean_text", "split_sentences", "has_words", "matching_form", "plain_form"]
 
 # Markup is removed by :func:`_strip_tags`, in one left-to-right pass: a script or style element up to its
 # first closing tag, a comment up to its first "-->", or any other tag of at most 2,000 characters. Each
@@ -26,7 +28,7 @@ _CHARMAP = str.maketrans(
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
         "\u2033": '"', "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u00a0": " ",
-        "\u2009": " ", "\u202f": " ", "\u200b": " ", "\ufeff": " ", "\t": " ", "\r": " ",
+        "\u2009": " ", "\u202f": " ", "\ufeff": " ", "\t": " ", "\r": " ",
     }
 )
 # "MOSCOW, March 4 (AFP) - ", "BEIJING (Reuters) -- ", "NAIROBI, Kenya, May 2, 2019 - "
@@ -233,6 +235,60 @@ def _append(out: list[Sentence], text: str, start: int, stop: int) -> None:
     body = chunk.strip()
     if body:
         out.append(Sentence(body, start + lead, start + lead + len(body)))
+
+
+@functools.lru_cache(maxsize=1)
+def _format_characters() -> re.Pattern:
+    """A character class of Unicode's format characters (category Cf: zero-width space and joiners, soft
+    hyphen, word joiner, direction marks, ...); all of them lie in planes 0, 1 and 14."""
+    codes = [c for c in (*range(0x20000), *range(0xE0000, 0xE1000)) if unicodedata.category(chr(c)) == "Cf"]
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in codes) + "]")
+
+
+@functools.lru_cache(maxsize=4)
+def matching_form(text: str) -> tuple[str, tuple[int, ...] | None]:
+    """The form of a text that names are matched in: NFKC, with format characters removed.
+
+    Fullwidth letters read as plain ones ("\uff23\uff48\uff49\uff4e\uff41" as "China") and a zero-width
+    space, soft hyphen or word joiner inside a word disappears ("Chi\u200bna"). Each character is
+    normalised on its own, so the result maps back to ``text`` character by character.
+
+    Parameters
+    ----------
+    text : str
+        Any text; lone surrogates are kept as they are.
+
+    Returns
+    -------
+    form : str
+    index : tuple of int or None
+        ``index[k]`` is the position in ``text`` of the character that gave ``form[k]``, and
+        ``index[len(form)] == len(text)``; None when ``form`` is ``text`` itself (always for ASCII).
+        A match ``form[a:b]`` is ``text[index[a]:index[b - 1] + 1]``.
+    """
+    if text.isascii() or (unicodedata.is_normalized("NFKC", text) and not _format_characters().search(text)):
+        return text, None
+    fmt = _format_characters()
+    pieces: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        if ch < "\x80":
+            pieces.append(ch)
+            index.append(i)
+        elif not fmt.match(ch):
+            folded = unicodedata.normalize("NFKC", ch)
+            pieces.append(folded)
+            index.extend([i] * len(folded))
+    index.append(len(text))
+    return "".join(pieces), tuple(index)
+
+
+def plain_form(text: str) -> str:
+    """NFKC of ``text`` with format characters removed, as :func:`matching_form` but with no index map
+    (and composed across characters). ASCII text is returned as it is."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", _format_characters().sub("", text))
 
 
 def has_words(text: str) -> bool:
