@@ -87,14 +87,16 @@ def worst_inputs(chars: int = 100_000, *, every_actor: tuple[str, ...] = ()) -> 
         "format_characters": ("stance", _fill("Chi\u200bna backed Rus\u00adsia. ", chars), pair),
         "fullwidth": ("stance", _fill("\uff23\uff48\uff49\uff4e\uff41 backed Russia. ", chars), pair),
     }
+    cases["seventeen_actors"] = ("dyads", " and ".join(SIXTEEN + ("Peru",)) + " agreed.", {})
     if every_actor:
         cases["every_actor_sentence"] = ("dyads", " and ".join(every_actor) + " agreed.", {})
     return cases
 
 
 def every_actor_names(dictionary) -> tuple[str, ...]:
-    """The display name of every state and bloc of ``dictionary``."""
-    return tuple(a.name for a in dictionary.actors.values() if a.kind in ("state", "bloc"))
+    """The display name of every state and bloc of ``dictionary`` (but those with a full stop, which could
+    end the sentence)."""
+    return tuple(a.name for a in dictionary.actors.values() if a.kind in ("state", "bloc") and "." not in a.name)
 
 
 def run(predictor, method: str, text: str, kwargs: dict) -> str:
