@@ -21,7 +21,7 @@ from training.limits import DEFAULT_LIMITS, Budget, LimitExceeded, Limits
 from training.text import Sentence, clean_text, split_sentences
 
 __all__ = ["Document", "ResolvedActor", "prepare", "candidate_examples", "resolve_in", "resolve_pair",
-           "pair_examples"]
+           "pair_examples", "with_literal_actors"]
 
 
 @dataclass
@@ -92,6 +92,11 @@ def prepare(text: str, dictionary: ActorDictionary, *, doc_id: str = "", date: d
     cleaned = clean_text(text)
     sentences = split_sentences(cleaned)
     mentions = dictionary.find(cleaned, date=date)
+    return Document(doc_id, cleaned, date, sentences, mentions, _by_sentence(sentences, mentions))
+
+
+def _by_sentence(sentences: list[Sentence], mentions: list[Mention]) -> list[list[Mention]]:
+    """The mentions (in text order) that lie inside each sentence, in one pass over both."""
     by_sentence: list[list[Mention]] = [[] for _ in sentences]
     k = 0
     for i, s in enumerate(sentences):
@@ -102,7 +107,37 @@ def prepare(text: str, dictionary: ActorDictionary, *, doc_id: str = "", date: d
             by_sentence[i].append(mentions[j])
             j += 1
         k = j
-    return Document(doc_id, cleaned, date, sentences, mentions, by_sentence)
+    return by_sentence
+
+
+def with_literal_actors(doc: Document, dictionary: ActorDictionary, names: set[str]) -> Document:
+    """``doc`` with literal actors added: every occurrence of each name becomes a mention coded by the name.
+
+    Used for training on annotations that name actors the dictionary does not know (people, parties,
+    companies): within their article, they are actors like any other, so their unannotated pairs are
+    ``neutral`` examples too. Where a literal occurrence overlaps a dictionary mention, the longer wins.
+
+    Parameters
+    ----------
+    doc : Document
+    dictionary : ActorDictionary
+    names : set of str
+        Names as written in the annotations (trimmed); each mention's code is the name.
+
+    Returns
+    -------
+    Document
+    """
+    extra = [m._replace(code=name, role="actor") for name in sorted(names)
+             for m in dictionary.find_literal(doc.text, name)]
+    if not extra:
+        return doc
+    merged, last_end = [], -1
+    for m in sorted(doc.mentions + extra, key=lambda m: (m.start, -(m.end - m.start))):
+        if m.start >= last_end:
+            merged.append(m)
+            last_end = m.end
+    return Document(doc.doc_id, doc.text, doc.date, doc.sentences, merged, _by_sentence(doc.sentences, merged))
 
 
 def _example(doc: Document, i: int, source: str, target: str, src: list[Mention], tgt: list[Mention],

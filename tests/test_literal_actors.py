@@ -1,0 +1,27 @@
+"""Annotations may name actors the dictionary does not know (people, parties): they act in their article."""
+
+from training.articles import Annotation, Article
+from training.dataset import BuildReport, examples_from_articles
+
+
+def _examples(dictionary, text, notes):
+    article = Article(id="a1", text=text)
+    report = BuildReport()
+    anns = [Annotation("a1", s, t, label, sentence, f"x:{k}") for k, (s, t, label, sentence) in enumerate(notes)]
+    return {(e["sentence_index"], e["source"], e["target"]): e["label"]
+            for e in examples_from_articles([article], anns, dictionary, report)}, report
+
+
+def test_literal_people_get_labelled_and_neutral_examples(dictionary):
+    text = ("Senator Ann Kowal accused Governor Piet Marsh of hiding the budget figures. "
+            "Kowal and Marsh later spoke at the same fair in Ohio, where Canada had a stand.")
+    got, report = _examples(dictionary, text, [("Ann Kowal", "Piet Marsh", "oppose", 0)])
+    assert report.unmatched_annotations == []
+    assert got[(0, "Ann Kowal", "Piet Marsh")] == "oppose"
+    assert got[(0, "Piet Marsh", "Ann Kowal")] == "neutral"  # unannotated pair of an annotated article
+
+
+def test_literal_and_dictionary_actors_pair_up(dictionary):
+    text = "Mayor Lina Oduya praised Kenya's new housing law on Friday."
+    got, _ = _examples(dictionary, text, [("Lina Oduya", "KEN", "support", 0)])
+    assert got == {(0, "Lina Oduya", "KEN"): "support", (0, "KEN", "Lina Oduya"): "neutral"}
