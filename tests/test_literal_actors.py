@@ -25,3 +25,17 @@ def test_literal_and_dictionary_actors_pair_up(dictionary):
     text = "Mayor Lina Oduya praised Kenya's new housing law on Friday."
     got, _ = _examples(dictionary, text, [("Lina Oduya", "KEN", "support", 0)])
     assert got == {(0, "Lina Oduya", "KEN"): "support", (0, "KEN", "Lina Oduya"): "neutral"}
+
+
+def test_people_are_found_by_surname_after_first_mention(dictionary):
+    text = "Ann Kowal and Piet Marsh were both named in the audit on Monday. Later, Kowal criticised Marsh over it."
+    got, _ = _examples(dictionary, text, [("Ann Kowal", "Piet Marsh", "oppose", 1)])
+    assert got[(1, "Ann Kowal", "Piet Marsh")] == "oppose"
+    assert got[(0, "Ann Kowal", "Piet Marsh")] == "neutral"
+
+
+def test_organisation_names_are_not_cut_to_their_last_word(dictionary):
+    from training.examples import _name_forms
+
+    assert _name_forms("Labour Party") == ["Labour Party"]
+    assert _name_forms("Ann Kowal") == ["Ann Kowal", "Kowal"]

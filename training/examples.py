@@ -110,12 +110,28 @@ def _by_sentence(sentences: list[Sentence], mentions: list[Mention]) -> list[lis
     return by_sentence
 
 
+_NOT_SURNAME = frozenset("party group union league front movement council company corp inc ltd bank fund ministry "
+                         "court army police agency institute university foundation association club times post "
+                         "news network committee commission authority board federation alliance".split())
+
+
+def _name_forms(name: str) -> list[str]:
+    """The name, and for a person's name of two or three capitalised words its last word too."""
+    words = name.split()
+    if 2 <= len(words) <= 3 and all(w[:1].isupper() and w.replace("-", "").replace("'", "").isalpha() for w in words) \
+            and words[-1].lower() not in _NOT_SURNAME and len(words[-1]) > 2:
+        return [name, words[-1]]
+    return [name]
+
+
 def with_literal_actors(doc: Document, dictionary: ActorDictionary, names: set[str]) -> Document:
     """``doc`` with literal actors added: every occurrence of each name becomes a mention coded by the name.
 
     Used for training on annotations that name actors the dictionary does not know (people, parties,
     companies): within their article, they are actors like any other, so their unannotated pairs are
-    ``neutral`` examples too. Where a literal occurrence overlaps a dictionary mention, the longer wins.
+    ``neutral`` examples too. A person's name ("Ann Kowal") is also found by its last word ("Kowal"), as
+    news copy refers to people after their first mention. Where a literal occurrence overlaps a
+    dictionary mention, the longer wins (a dictionary mention wins a tie).
 
     Parameters
     ----------
@@ -129,7 +145,7 @@ def with_literal_actors(doc: Document, dictionary: ActorDictionary, names: set[s
     Document
     """
     extra = [m._replace(code=name, role="actor") for name in sorted(names)
-             for m in dictionary.find_literal(doc.text, name)]
+             for form in _name_forms(name) for m in dictionary.find_literal(doc.text, form)]
     if not extra:
         return doc
     merged, last_end = [], -1
