@@ -39,3 +39,10 @@ def test_organisation_names_are_not_cut_to_their_last_word(dictionary):
 
     assert _name_forms("Labour Party") == ["Labour Party"]
     assert _name_forms("Ann Kowal") == ["Ann Kowal", "Kowal"]
+
+
+def test_a_surname_shared_by_two_people_is_nobody(dictionary):
+    text = "Rosa Lind and Carl Lind both spoke. Later, Lind praised Ann Kowal."
+    notes = [("Rosa Lind", "Carl Lind", "neutral", 0), ("Ann Kowal", "Carl Lind", "neutral", 0)]
+    got, _ = _examples(dictionary, text, notes)
+    assert not any(i == 1 and "Lind" in (s + t) for i, s, t in got)

@@ -130,8 +130,8 @@ def with_literal_actors(doc: Document, dictionary: ActorDictionary, names: set[s
     Used for training on annotations that name actors the dictionary does not know (people, parties,
     companies): within their article, they are actors like any other, so their unannotated pairs are
     ``neutral`` examples too. A person's name ("Ann Kowal") is also found by its last word ("Kowal"), as
-    news copy refers to people after their first mention. Where a literal occurrence overlaps a
-    dictionary mention, the longer wins (a dictionary mention wins a tie).
+    news copy refers to people after their first mention (unless two of the names share it). Where a
+    literal occurrence overlaps a dictionary mention, the longer wins (a dictionary mention wins a tie).
 
     Parameters
     ----------
@@ -144,8 +144,10 @@ def with_literal_actors(doc: Document, dictionary: ActorDictionary, names: set[s
     -------
     Document
     """
-    extra = [m._replace(code=name, role="actor") for name in sorted(names)
-             for form in _name_forms(name) for m in dictionary.find_literal(doc.text, form)]
+    forms = {name: _name_forms(name) for name in sorted(names)}
+    shared = {f for fs in forms.values() for f in fs[1:] if sum(f in gs[1:] for gs in forms.values()) > 1}
+    extra = [m._replace(code=name, role="actor") for name, fs in forms.items()
+             for form in fs if form not in shared for m in dictionary.find_literal(doc.text, form)]
     if not extra:
         return doc
     merged, last_end = [], -1
