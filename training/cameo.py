@@ -117,7 +117,7 @@ def resolve_cameo(text: str, mentions: list[Mention], dictionary: ActorDictionar
         The state's or bloc's kind, or ``"literal"`` for a stateless code.
     mentions : list of Mention
     """
-    state = [m for m in mentions if m.code == code] if code else []
+    state = [m for m in mentions if m.code == code and m.role == "actor"] if code else []
     joined = []
     for a in find_agents(dictionary, text, roles, query):
         before = next((m for m in reversed(state) if m.end <= a.start and _JOIN.fullmatch(text[m.end:a.start])),

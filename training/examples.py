@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from itertools import permutations
 
-from training import cameo
+from training import cameo, roles
 from training.actors import ActorDictionary, Mention, normalise_name
 from training.limits import DEFAULT_LIMITS, Budget, LimitExceeded, Limits
 from training.text import Sentence, clean_text, split_sentences
@@ -36,7 +36,7 @@ class Document:
     date : datetime.date or None
     sentences : list of Sentence
     mentions : list of Mention
-        Dictionary mentions over the whole text, in order.
+        Dictionary mentions over the whole text, in order, each with its role (:mod:`training.roles`).
     """
 
     doc_id: str
@@ -47,7 +47,7 @@ class Document:
     _by_sentence: list[list[Mention]] = field(default_factory=list, repr=False)
 
     def sentence_mentions(self, i: int) -> list[Mention]:
-        """Dictionary mentions inside sentence ``i``."""
+        """Acting dictionary mentions (role ``"actor"``) inside sentence ``i``."""
         return self._by_sentence[i]
 
 
@@ -61,9 +61,10 @@ class ResolvedActor:
         The name or code asked for, trimmed.
     code, name : str
         Dictionary code and display name, or the literal name itself.
-    kind : {"state", "bloc", "literal"}
+    kind : {"state", "bloc", "group", "literal"}
     mentions : list of Mention
-        Where it occurs in the cleaned text (empty when not found).
+        Where it occurs in the cleaned text (empty when not found), each with its role; only mentions of
+        role ``"actor"`` make examples.
     """
 
     query: str
@@ -74,7 +75,11 @@ class ResolvedActor:
 
 
 def prepare(text: str, dictionary: ActorDictionary, *, doc_id: str = "", date: dt.date | None = None) -> Document:
-    """Clean, split and find dictionary actors in a text.
+    """Clean, split and find dictionary actors in a text, with the role of each mention.
+
+    Mentions that are not the actor acting (a venue, part of a name, a team, a nationality: see
+    :mod:`training.roles`) stay in ``Document.mentions`` but not in :meth:`Document.sentence_mentions`,
+    so no candidate example has them as source, target or other actor: they are read as plain words.
 
     Parameters
     ----------
@@ -91,15 +96,16 @@ def prepare(text: str, dictionary: ActorDictionary, *, doc_id: str = "", date: d
     """
     cleaned = clean_text(text)
     sentences = split_sentences(cleaned)
-    mentions = dictionary.find(cleaned, date=date)
+    mentions = roles.assign_roles(cleaned, sentences, dictionary.find(cleaned, date=date), dictionary)
+    acting = [m for m in mentions if m.role == "actor"]
     by_sentence: list[list[Mention]] = [[] for _ in sentences]
     k = 0
     for i, s in enumerate(sentences):
-        while k < len(mentions) and mentions[k].start < s.start:
+        while k < len(acting) and acting[k].start < s.start:
             k += 1
         j = k
-        while j < len(mentions) and mentions[j].end <= s.end:
-            by_sentence[i].append(mentions[j])
+        while j < len(acting) and acting[j].end <= s.end:
+            by_sentence[i].append(acting[j])
             j += 1
         k = j
     return Document(doc_id, cleaned, date, sentences, mentions, by_sentence)
@@ -213,6 +219,8 @@ def resolve_in(doc: Document, dictionary: ActorDictionary, name: str, span: str 
         return ResolvedActor(query, query, query, "literal",
                              [Mention(query, m.start, m.end, m.text, m.via) for m in literal])
     found = [m for m in doc.mentions if m.code == actor.code]
+    if literal:  # a mention the caller names by its span is the actor acting, whatever its role
+        found = [m._replace(role="actor") if _overlaps(m, literal) else m for m in found]
     extra = [Mention(actor.code, m.start, m.end, m.text, m.via) for m in literal if not _overlaps(m, found)]
     return ResolvedActor(query, actor.code, actor.name, actor.kind, sorted(found + extra, key=lambda m: m.start))
 
@@ -257,7 +265,8 @@ def pair_examples(doc: Document, source: ResolvedActor, target: ResolvedActor, *
     Returns
     -------
     list of dict
-        Empty when either actor is missing, they never share a sentence, or both are the same actor.
+        Empty when either actor is missing, they never share a sentence as actors acting (mentions of
+        another role do not count), or both are the same actor.
     """
     if source.code == target.code or not source.mentions or not target.mentions:
         return []
@@ -266,8 +275,9 @@ def pair_examples(doc: Document, source: ResolvedActor, target: ResolvedActor, *
         if budget is not None:
             budget.check()
         _check_mentions(doc.sentence_mentions(i), i, limits)
-        src = [m for m in source.mentions if s.start <= m.start and m.end <= s.end]
-        tgt = [m for m in target.mentions if s.start <= m.start and m.end <= s.end and not _overlaps(m, src)]
+        src = [m for m in source.mentions if m.role == "actor" and s.start <= m.start and m.end <= s.end]
+        tgt = [m for m in target.mentions if m.role == "actor" and s.start <= m.start and m.end <= s.end
+               and not _overlaps(m, src)]
         if not src or not tgt:
             continue
         others = [m for m in doc.sentence_mentions(i) if not _overlaps(m, src) and not _overlaps(m, tgt)]
