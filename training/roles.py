@@ -46,7 +46,7 @@ _ALT = "|".join
 # Talks may be held with the host ("mediated talks in Tbilisi"): only talks "held" or "hosted" somewhere.
 _EVENTS = _ALT(["summit", "summits", "meeting", "meetings", "conference", "conferences", "forum", "gathering",
                 "ceremony", "session", "convention", "rally", "expo", "exhibition", "festival", "fair", "event",
-                "games", "congress", "assembly"])
+                "games", "congress", "assembly", "match", "qualifier", "final", "game", "race", "tournament"])
 _TALKS = r"\b(?:talks|negotiations|dialogue)(?:\s+(?:was|were|is|are|being|to\s+be|will\s+be))?\s+" \
          r"(?:held|hosted|taking\s+place|convened|staged)(?:\s+(?:on|last|next|this|early|late)\s+\w+)?\s+in"
 _HELD = r"(?:\s+(?:was|were|is|are|being|to\s+be|will\s+be))?(?:\s+(?:held|hosted|taking\s+place|convened|" \
@@ -56,7 +56,7 @@ _PLACES = _ALT(["University", "College", "Institute", "Institution", "School", "
                 "office", "offices", "bureau", "headquarters",
                 "campus", "hotel", "airport", "stadium", "correspondent", "correspondents", "reporter",
                 "bureau chief"])
-_CITY = r"(?:[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)?,\s+)?"  # "in Samarkand, Uzbekistan"
+_CITY = r"(?-i:[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)?),\s+"  # "in Samarkand, Uzbekistan"
 _LOCATION_BEFORE = re.compile(
     r"(?:\b(?:" + _EVENTS + r")" + _HELD + r"\s+(?:in|at)"
     r"|" + _TALKS +
@@ -65,7 +65,10 @@ _LOCATION_BEFORE = re.compile(
     r"|\b(?:emigrated|moved|relocated)\s+to"
     r"|\b(?:" + _PLACES + r")(?:\s+of\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})?\s+in"
     r"|\breporting\s+from|\bholidays?\s+in|\bvacation\s+in)"
-    r"\s+(?:the\s+)?" + _CITY + r"$")
+    r"\s+(?:the\s+)?(" + _CITY + r")?$", re.I)
+# "a summit in Samarkand, Uzbekistan, on Friday", but not "at a conference in Vienna, Iran accused ...":
+# after a city, the place ends its phrase.
+_PHRASE_ENDS = re.compile(r"^(?:\s*[,.;:)!?]|\s*$|\s+(?:on|last|this|next|where|which|that|to|for|and|in)\b)")
 _LOCATION_AFTER = re.compile(r"^-based\b")
 
 # -- name_part: the mention inside an institution's, a company's or a thing's name -----------------------
@@ -82,13 +85,13 @@ _NAME_BEFORE = re.compile(r"(?:\b(?:University|College|Institute|Museum|Bank|Voi
 
 # -- sports --------------------------------------------------------------------------------------------
 _SPORT_WORDS = re.compile(
-    r"\b(?:football|soccer|World\s+Cup|qualifiers?|Olympics?|Olympiad|Paralympics?|tournament|"
+    r"\b(?:football|soccer|footballers?|World\s+Cup|qualifiers?|Olympics?|Olympiad|Paralympics?|tournament|"
     r"championships?|Euro\s+20\d\d|Copa\s+Am[eé]rica|Africa\s+Cup\s+of\s+Nations|Asian\s+Cup|Gold\s+Cup|"
     r"Six\s+Nations|Davis\s+Cup|rugby|cricket|basketball|volleyball|handball|hockey|tennis|Test\s+match|"
     r"semi-?finals?|quarter-?finals?|group\s+stage|striker|midfielder|"
     r"goalkeeper|stadium|kick-off|innings|wickets?|medals?|FIFA|UEFA|friendly\s+match)\b")
 _RESULT = re.compile(
-    r"\b\d{1,3}\s?-\s?\d{1,3}\b|\b(?:beat|beats|beaten|defeated|defeats|drew|draws|thrashed|edged|routed|"
+    r"\b\d{1,3}\s?-\s?\d{1,3}\b|\b(?:beat|beats|beaten|beating|defeated|defeats|drew|draws|thrashed|edged|routed|"
     r"lost\s+to|loses\s+to|won|wins|knocked\s+out|eliminated|qualified|clinched|scored|equali[sz]er|"
     r"victory\s+over|win\s+over|defeat\s+to|draw\s+with|draw\s+against)\b")
 _TEAM_NOUNS = r"(?:national\s+|Olympic\s+)?(?:(?:football|soccer|rugby|cricket|basketball|volleyball|hockey|" \
@@ -122,7 +125,7 @@ _NATIONALITY_AFTER = re.compile(
     r"|(?:\s+[a-z][\w-]*)?\s+(?:" + _PERSON + "|" + _ATTRIBUTES + r")\b)")
 _COUNTED_AFTER = re.compile(r"^(?:-[A-Z]\w*)?(?:\s+[a-z][\w-]*)?\s+(?:" + _PEOPLE + r")\b")
 _COUNT_BEFORE = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d[\d,]*|several|"
-                           r"dozens\s+of|hundreds\s+of|a\s+few|a\s+group\s+of|a\s+couple\s+of)\s+$")
+                           r"dozens\s+of|hundreds\s+of|a\s+few|a\s+group\s+of|a\s+couple\s+of)\s+$", re.I)
 # Role nouns of state office ("the Russian foreign minister", "Chinese state media"): the state acts.
 _STATE_NOUNS = re.compile(
     r"^(?:'s)?\s+(?:(?:foreign|defen[cs]e|state|prime|deputy|interior|finance|trade|security|armed|air|naval|"
@@ -151,6 +154,10 @@ def _role(m: Mention, kind: str, before: str, after: str, sports: bool) -> str:
         return "actor"
     if _NAME_AFTER.match(after) or _NAME_BEFORE.search(before):
         return "name_part"
+    if m.via != "demonym":
+        venue = _LOCATION_BEFORE.search(before)
+        if (venue and (not venue.group(1) or _PHRASE_ENDS.match(after))) or _LOCATION_AFTER.match(after):
+            return "location"
     if kind == "state":
         if _NATIONAL_TEAM_AFTER.match(after) or (m.via == "demonym" and _TEAM_AFTER.match(after)):
             return "sports"
@@ -159,8 +166,6 @@ def _role(m: Mention, kind: str, before: str, after: str, sports: bool) -> str:
     if m.via == "demonym":
         person = _NATIONALITY_AFTER.match(after) or (_COUNTED_AFTER.match(after) and _COUNT_BEFORE.search(before))
         return "nationality" if person and not _STATE_NOUNS.match(after) else "actor"
-    if _LOCATION_BEFORE.search(before) or _LOCATION_AFTER.match(after):
-        return "location"
     return "actor"
 
 
