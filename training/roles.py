@@ -46,22 +46,24 @@ _ALT = "|".join
 # Talks may be held with the host ("mediated talks in Tbilisi"): only talks "held" or "hosted" somewhere.
 _EVENTS = _ALT(["summit", "summits", "meeting", "meetings", "conference", "conferences", "forum", "gathering",
                 "ceremony", "session", "convention", "rally", "expo", "exhibition", "festival", "fair", "event",
-                "games", "congress", "assembly", "match", "qualifier", "final", "game", "race", "tournament"])
-_TALKS = r"\b(?:talks|negotiations|dialogue)(?:\s+(?:was|were|is|are|being|to\s+be|will\s+be))?\s+" \
+                "games", "congress", "assembly", "match", "qualifier", "final", "game", "tournament",
+                "quarter-final", "quarter-finals", "semi-final", "semi-finals"])
+_TALKS = r"\b(?:talks|negotiations|dialogue),?(?:\s+(?:was|were|is|are|being|to\s+be|will\s+be))?\s+" \
          r"(?:held|hosted|taking\s+place|convened|staged)(?:\s+(?:on|last|next|this|early|late)\s+\w+)?\s+in"
-_HELD = r"(?:\s+(?:was|were|is|are|being|to\s+be|will\s+be))?(?:\s+(?:held|hosted|taking\s+place|convened|" \
+_HELD = r",?(?:\s+(?:was|were|is|are|being|to\s+be|will\s+be))?(?:\s+(?:held|hosted|taking\s+place|convened|" \
         r"opened|opening|scheduled|due|organi[sz]ed|staged))?(?:\s+(?:on|last|next|this|early|late)\s+\w+)?"
 _PLACES = _ALT(["University", "College", "Institute", "Institution", "School", "Academy", "Center", "Centre",
                 "Foundation", "Museum", "Hospital", "Library", "university", "institute", "think tank",
-                "office", "offices", "bureau", "headquarters",
-                "campus", "hotel", "airport", "stadium", "correspondent", "correspondents", "reporter",
+                "office", "offices", "bureau", "headquarters", "campus", "hotel", "airport", "stadium", "plant",
+                "factory", "factories", "mine", "refinery", "correspondent", "correspondents", "reporter",
                 "bureau chief"])
 _CITY = r"(?-i:[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)?),\s+"  # "in Samarkand, Uzbekistan"
 _LOCATION_BEFORE = re.compile(
     r"(?:\b(?:" + _EVENTS + r")" + _HELD + r"\s+(?:in|at)"
     r"|" + _TALKS +
     r"|\b(?:based|headquartered|located|registered|incorporated)\s+in"
-    r"|\b(?:born|raised|lives|lived|living|resident|residing|studied|studying|educated|grew\s+up|settled)\s+in"
+    r"|\b(?:who|and|now|he|she|still|currently)\s+lives\s+in"  # not "saved 130 lives in Haiti"
+    r"|\b(?:born|raised|lived|living|resident|residing|studied|studying|educated|grew\s+up|settled)\s+in"
     r"|\b(?:emigrated|moved|relocated)\s+to"
     r"|\b(?:" + _PLACES + r")(?:\s+of\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})?\s+in"
     r"|\breporting\s+from|\bholidays?\s+in|\bvacation\s+in)"
@@ -79,7 +81,9 @@ _INSTITUTIONS = _ALT(["University", "College", "Institute", "Academy", "School",
                       "Airport", "Aramco", "Telecom", "Petroleum", "Corporation", "Motors", "Broadcasting",
                       "Premier League", "Super League", "Grand Slam", "Cup", "Football Association",
                       "Chamber of Commerce"])
-_NAME_AFTER = re.compile(r"^(?:\s+[A-Z][\w'-]*){0,2}?\s+(?:" + _INSTITUTIONS + r")\b")
+# ... unless the words between name an organ of the state ("the Nigeria Army's School of Infantry")
+_ORGANS = r"(?:Army|Navy|Air|Armed|Ministry|Government|Defen[cs]e|Foreign|Military|Police|Coast)\b"
+_NAME_AFTER = re.compile(r"^(?:\s+(?!" + _ORGANS + r")[A-Z][\w'-]*){0,2}?\s+(?:" + _INSTITUTIONS + r")\b")
 _NAME_BEFORE = re.compile(r"(?:\b(?:University|College|Institute|Museum|Bank|Voice|Gulf|Sea|Bay|Port)\s+of\s+"
                           r"(?:the\s+)?|\bTimes\s+of\s+|\bAir\s+)$")
 
@@ -95,8 +99,9 @@ _RESULT = re.compile(
     r"lost\s+to|loses\s+to|won|wins|knocked\s+out|eliminated|qualified|clinched|scored|equali[sz]er|"
     r"victory\s+over|win\s+over|defeat\s+to|draw\s+with|draw\s+against)\b")
 _TEAM_NOUNS = r"(?:national\s+|Olympic\s+)?(?:(?:football|soccer|rugby|cricket|basketball|volleyball|hockey|" \
-              r"tennis|Davis\s+Cup|Olympic)\s+)?(?:team|teams|squad|footballers?|athletes?|" \
-              r"players?|striker|goalkeeper|skaters?|swimmers?|gymnasts?|sprinters?|fans)\b"
+              r"tennis|Davis\s+Cup|Olympic|marathon)\s+)?(?:team|teams|squad|footballers?|athletes?|" \
+              r"players?|striker|goalkeeper|skaters?|swimmers?|gymnasts?|sprinters?|runners?|cyclists?|" \
+              r"boxers?|wrestlers?|golfers?|cricketers?|fans)\b"
 _TEAM_AFTER = re.compile(r"^(?:'s)?\s+" + _TEAM_NOUNS)
 _NATIONAL_TEAM_AFTER = re.compile(r"^(?:'s)?\s+(?:national|Olympic)\s+(?:\w+\s+)?(?:team|side|squad)\b")
 
@@ -110,7 +115,8 @@ _PERSON = _ALT(["tourist", "student", "writer", "author", "novelist", "poet", "a
                 "academic", "journalist", "reporter", "blogger", "photographer", "climber", "man", "woman", "boy",
                 "girl", "child", "teenager", "couple", "family", "passenger", "traveller", "traveler", "visitor",
                 "holidaymaker", "hiker", "backpacker", "fisherman", "priest", "nun", "monk", "chef",
-                "grandmother", "grandfather", "mother", "father", "wife", "husband", "son", "daughter", "heiress",
+                "maid", "housemaid", "nanny", "grandmother", "grandfather", "mother", "father", "wife", "husband",
+                "son", "daughter", "heiress",
                 "influencer", "YouTuber", "citizen", "resident"])
 _PEOPLE = _ALT(["tourists", "students", "writers", "authors", "artists", "singers", "musicians", "businessmen",
                 "entrepreneurs", "billionaires", "workers", "engineers", "doctors", "nurses", "scientists",
