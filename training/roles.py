@@ -141,6 +141,29 @@ _STATE_NOUNS = re.compile(
     r"counterpart)\b")
 
 
+# Words one of which must occur for a regex to have a chance: set lookups spare most regex searches.
+_PUNCT = ",.;:!?\"'()"
+_SPORT_TOKENS = frozenset(
+    "football soccer footballer footballers cup qualifier qualifiers olympics olympic olympiad paralympics "
+    "paralympic tournament championship championships euro copa nations rugby cricket basketball volleyball "
+    "handball hockey tennis test semi-final semi-finals semifinal semifinals quarter-final quarter-finals "
+    "quarterfinal quarterfinals group striker midfielder goalkeeper stadium kick-off innings wicket wickets "
+    "medal medals fifa uefa friendly".split())
+_VENUE_TOKENS = frozenset(
+    "summit summits meeting meetings conference conferences forum gathering ceremony session convention rally "
+    "expo exhibition festival fair event games congress assembly match qualifier final game tournament "
+    "quarter-final quarter-finals semi-final semi-finals talks negotiations dialogue based headquartered "
+    "located registered incorporated lives born raised lived living resident residing studied studying "
+    "educated grew settled emigrated moved relocated university college institute institution school academy "
+    "center centre foundation museum hospital library tank office offices bureau headquarters campus hotel "
+    "airport stadium plant factory factories mine refinery correspondent correspondents reporter chief "
+    "reporting holiday holidays vacation".split())
+
+
+def _tokens(text: str) -> set[str]:
+    return {w.strip(_PUNCT) for w in text.lower().split()}
+
+
 def sports_sentence(text: str) -> bool:
     """Whether a sentence reports a sports result: a sports word and a score or result verb.
 
@@ -152,16 +175,29 @@ def sports_sentence(text: str) -> bool:
     -------
     bool
     """
+    if _SPORT_TOKENS.isdisjoint(_tokens(text)):
+        return False
     return bool(_SPORT_WORDS.search(text)) and bool(_RESULT.search(text))
+
+
+# The word just before a mention that the before-rules can end with: a cheap test that spares the
+# regexes on most mentions (they end with a preposition, "the", "Air" or a city and its comma).
+_LEADS = frozenset({"in", "at", "to", "from", "of", "the", "air"})
+
+
+def _lead(before: str) -> bool:
+    tail = before.rstrip()
+    return tail.endswith(",") or tail[tail.rfind(" ") + 1:].lower() in _LEADS
 
 
 def _role(m: Mention, kind: str, before: str, after: str, sports: bool) -> str:
     if m.via in ("leader", "literal", "agent") or kind not in ("state", "bloc"):
         return "actor"
-    if _NAME_AFTER.match(after) or _NAME_BEFORE.search(before):
+    lead = _lead(before)
+    if _NAME_AFTER.match(after) or (lead and _NAME_BEFORE.search(before)):
         return "name_part"
     if m.via != "demonym":
-        venue = _LOCATION_BEFORE.search(before)
+        venue = _LOCATION_BEFORE.search(before) if lead and not _VENUE_TOKENS.isdisjoint(_tokens(before)) else None
         if (venue and (not venue.group(1) or _PHRASE_ENDS.match(after))) or _LOCATION_AFTER.match(after):
             return "location"
     if kind == "state":
