@@ -126,3 +126,10 @@ def test_a_folder_without_groups_still_loads(tmp_path):
     (folder / "groups.json").unlink()
     d = ActorDictionary(folder)
     assert d.groups == {} and d.resolve("Hamas") is None
+
+
+def test_a_generic_cameo_code_finds_the_groups_coded_with_it(dictionary):
+    doc = prepare("Hezbollah fired on Israeli positions, and Lebanese rebels joined in.", dictionary)
+    actor = resolve_in(doc, dictionary, "LBNREB")
+    assert [m.text for m in actor.mentions] == ["Hezbollah", "Lebanese rebels"]
+    assert [m.text for m in resolve_in(doc, dictionary, "ISRMIL").mentions] == ["Israeli"]

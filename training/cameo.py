@@ -94,8 +94,9 @@ def resolve_cameo(text: str, mentions: list[Mention], dictionary: ActorDictionar
     """Find a CAMEO sub-actor in a cleaned text.
 
     Its mentions are the nouns of its roles, joined to a mention of its state just before them
-    ("Georgian demonstrators"); a government (GOV) is also found by its leaders in office; with no role
-    noun in the text, the state's own mentions stand for it.
+    ("Georgian demonstrators"); a government (GOV) is also found by its leaders in office; a group of
+    ``groups.json`` whose ``cameo_generic`` is the code counts too ("Hezbollah" for ``LBNREB``); with no
+    role noun in the text, the state's own mentions stand for it.
 
     Parameters
     ----------
@@ -126,6 +127,10 @@ def resolve_cameo(text: str, mentions: list[Mention], dictionary: ActorDictionar
     if "GOV" in roles:
         joined += [Mention(query, m.start, m.end, m.text, m.via) for m in state
                    if m.via == "leader" and not any(m.start < j.end and j.start < m.end for j in joined)]
+    # non-state groups that CAMEO coders give this state-and-role code ("LBNREB" for Hezbollah)
+    joined += [Mention(query, m.start, m.end, m.text, m.via) for m in mentions if m.role == "actor"
+               and dictionary.groups.get(m.code, {}).get("cameo_generic") == query
+               and not any(m.start < j.end and j.start < m.end for j in joined)]
     if not joined:
         joined = [Mention(query, m.start, m.end, m.text, m.via) for m in state]
     actor = dictionary.actors.get(code) if code else None
