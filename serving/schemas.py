@@ -114,7 +114,9 @@ class MentionOut(BaseModel):
     end: int = Field(description="End offset (exclusive). " + CLEANED)
     via: str = Field(description="How it was matched: name, demonym, metonym, leader or literal.")
     role: str = Field("actor", description="`actor` when the mention is the actor acting; otherwise why it is "
-                                           "not one of a dyad (e.g. `location`, `name_part`).")
+                                           "not one of a dyad: `location` (a venue or address), `name_part` "
+                                           "(inside a name), `sports` (a national team) or `nationality` "
+                                           "(a person's).")
 
 
 class ActorOut(BaseModel):

@@ -85,7 +85,7 @@ def test_resolve(dictionary, name, code):
 
 
 def test_resolve_unknown_is_none(dictionary):
-    assert dictionary.resolve("Wagner Group") is None
+    assert dictionary.resolve("Acme Shipping Group") is None
     assert dictionary.resolve("---LEG") is None
 
 

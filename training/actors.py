@@ -6,7 +6,8 @@ The dictionary joins three sources, each entry keeping where its facts come from
   short and official names, UN membership);
 - the project's additions in ``data/actors/``: ``states.json`` (short names, demonyms, capitals and seats
   of power), ``blocs.json`` (blocs and organisations with short stable codes), ``leaders.jsonl``
-  (heads of state or government and foreign ministers with the dates of their terms) and
+  (heads of state or government and foreign ministers with the dates of their terms), ``groups.json``
+  (non-state actors: armed groups, militias, parties, with short stable codes) and
   ``stoplist.json`` (phrases such as "New Mexico" whose inner alias must not count).
 
 Matching is one Aho-Corasick pass over the lower-cased text, then a word-boundary check, a case check
@@ -140,8 +141,8 @@ class ActorDictionary:
     Parameters
     ----------
     actors_dir : path-like, default=``data/actors``
-        Folder holding ``states.json``, ``blocs.json``, ``leaders.jsonl``, ``stoplist.json`` and
-        ``cameo_agents.json`` (CAMEO role nouns, used by :mod:`training.cameo`).
+        Folder holding ``states.json``, ``blocs.json``, ``groups.json`` (optional), ``leaders.jsonl``,
+        ``stoplist.json`` and ``cameo_agents.json`` (CAMEO role nouns, used by :mod:`training.cameo`).
 
     Raises
     ------
@@ -155,9 +156,11 @@ class ActorDictionary:
         self.actors_dir = Path(actors_dir)
         self.actors: dict[str, Actor] = {}
         self.cameo: dict[str, str] = {}
+        self.groups: dict[str, dict] = {}  # code -> the groups.json entry (states, uncertain, ...)
         aliases: list[_Alias] = []
         self._load_states(aliases)
         self._load_blocs(aliases)
+        self._load_groups(aliases)
         self._load_leaders(aliases)
         agents = self.actors_dir / "cameo_agents.json"
         self.cameo_roles: dict[str, list[str]] = _read_json(agents).get("roles", {}) if agents.exists() else {}
@@ -221,6 +224,32 @@ class ActorDictionary:
                 self._add(aliases, n, code, "demonym")
             for n in entry.get("metonyms", []):
                 self._add(aliases, n, code, "metonym")
+            for c in entry.get("cameo", []):
+                self.cameo[c] = code
+
+    def _load_groups(self, aliases: list[_Alias]) -> None:
+        """Non-state actors of ``groups.json`` (kind ``group``); see ``data/actors/CARD.md`` for the codes."""
+        path = self.actors_dir / "groups.json"
+        if not path.exists():
+            return
+        groups = _read_json(path).get("groups", {})
+        for code, entry in groups.items():
+            where = f"{path}: group {code!r}"
+            if not re.fullmatch(r"[A-Z][A-Z0-9]{1,11}", code):
+                raise ValueError(f"{where}: a group code is 2-12 upper-case letters or digits")
+            if code in self.actors:
+                raise ValueError(f"{where}: code already used by {self.actors[code].kind} {self.actors[code].name!r}")
+            if not isinstance(entry, dict) or not entry.get("names") or not str(entry.get("source", "")).strip():
+                raise ValueError(f"{where}: needs 'names' (a non-empty list) and a 'source'")
+            for state in entry.get("states", []):
+                if state not in self.actors and pycountry.countries.get(alpha_3=state) is None:
+                    raise ValueError(f"{where}: unknown state code {state!r} in 'states'")
+            self.actors[code] = Actor(code, entry.get("name", code), "group", entry["source"])
+            self.groups[code] = entry
+            for n in [entry.get("name", "")] + entry["names"]:
+                self._add(aliases, n, code, "name")
+            for n in entry.get("cased", []):  # acronyms: "ISIS" and "Isis" count, "isis" does not
+                aliases.append(_Alias(n, code, "name", True))
             for c in entry.get("cameo", []):
                 self.cameo[c] = code
 

@@ -96,8 +96,9 @@ def resolve_cameo(text: str, mentions: list[Mention], dictionary: ActorDictionar
     """Find a CAMEO sub-actor in a cleaned text.
 
     Its mentions are the nouns of its roles, joined to a mention of its state just before them
-    ("Georgian demonstrators"); a government (GOV) is also found by its leaders in office; with no role
-    noun in the text, the state's own mentions stand for it.
+    ("Georgian demonstrators"); a government (GOV) is also found by its leaders in office; a group of
+    ``groups.json`` whose ``cameo_generic`` is the code counts too ("Hezbollah" for ``LBNREB``); with no
+    role noun in the text, the state's own mentions stand for it.
 
     Parameters
     ----------
@@ -119,7 +120,7 @@ def resolve_cameo(text: str, mentions: list[Mention], dictionary: ActorDictionar
         The state's or bloc's kind, or ``"literal"`` for a stateless code.
     mentions : list of Mention
     """
-    state = [m for m in mentions if m.code == code] if code else []
+    state = [m for m in mentions if m.code == code and m.role == "actor"] if code else []
     ends = [m.end for m in state]  # ascending: the mentions do not overlap
     joined = []
     for a in find_agents(dictionary, text, roles, query):
@@ -135,6 +136,10 @@ def resolve_cameo(text: str, mentions: list[Mention], dictionary: ActorDictionar
         joined.sort(key=lambda m: m.start)
         joined += [Mention(query, m.start, m.end, m.text, m.via)
                    for m in without_overlaps([m for m in state if m.via == "leader"], joined)]
+    # non-state groups that CAMEO coders give this state-and-role code ("LBNREB" for Hezbollah)
+    joined.sort(key=lambda m: m.start)
+    groups = [m for m in mentions if m.role == "actor" and dictionary.groups.get(m.code, {}).get("cameo_generic") == query]
+    joined += [Mention(query, m.start, m.end, m.text, m.via) for m in without_overlaps(groups, joined)]
     if not joined:
         joined = [Mention(query, m.start, m.end, m.text, m.via) for m in state]
     actor = dictionary.actors.get(code) if code else None

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from itertools import permutations
 
-from training import cameo
+from training import cameo, roles
 from training.actors import ActorDictionary, Mention, normalise_name, without_overlaps
 from training.limits import DEFAULT_LIMITS, Budget, LimitExceeded, Limits
 from training.text import Sentence, clean_text, split_sentences
@@ -36,7 +36,7 @@ class Document:
     date : datetime.date or None
     sentences : list of Sentence
     mentions : list of Mention
-        Dictionary mentions over the whole text, in order.
+        Dictionary mentions over the whole text, in order, each with its role (:mod:`training.roles`).
     """
 
     doc_id: str
@@ -48,7 +48,7 @@ class Document:
     _by_code: dict[str, list[Mention]] | None = field(default=None, repr=False)
 
     def sentence_mentions(self, i: int) -> list[Mention]:
-        """Dictionary mentions inside sentence ``i``."""
+        """Acting dictionary mentions (role ``"actor"``) inside sentence ``i``."""
         return self._by_sentence[i]
 
     def mentions_of(self, code: str) -> list[Mention]:
@@ -70,9 +70,10 @@ class ResolvedActor:
         The name or code asked for, trimmed.
     code, name : str
         Dictionary code and display name, or the literal name itself.
-    kind : {"state", "bloc", "literal"}
+    kind : {"state", "bloc", "group", "literal"}
     mentions : list of Mention
-        Where it occurs in the cleaned text (empty when not found).
+        Where it occurs in the cleaned text (empty when not found), each with its role; only mentions of
+        role ``"actor"`` make examples.
     """
 
     query: str
@@ -83,7 +84,11 @@ class ResolvedActor:
 
 
 def prepare(text: str, dictionary: ActorDictionary, *, doc_id: str = "", date: dt.date | None = None) -> Document:
-    """Clean, split and find dictionary actors in a text.
+    """Clean, split and find dictionary actors in a text, with the role of each mention.
+
+    Mentions that are not the actor acting (a venue, part of a name, a team, a nationality: see
+    :mod:`training.roles`) stay in ``Document.mentions`` but not in :meth:`Document.sentence_mentions`,
+    so no candidate example has them as source, target or other actor: they are read as plain words.
 
     Parameters
     ----------
@@ -100,14 +105,14 @@ def prepare(text: str, dictionary: ActorDictionary, *, doc_id: str = "", date: d
     """
     cleaned = clean_text(text)
     sentences = split_sentences(cleaned)
-    mentions = dictionary.find(cleaned, date=date)
+    mentions = roles.assign_roles(cleaned, sentences, dictionary.find(cleaned, date=date), dictionary)
     return Document(doc_id, cleaned, date, sentences, mentions, _by_sentence(sentences, mentions))
 
 
 def _by_sentence(sentences: list[Sentence], mentions: list[Mention]) -> list[list[Mention]]:
-    """The mentions (in text order) that lie inside each sentence, in one pass over both."""
+    """The acting mentions (role ``"actor"``, in text order) inside each sentence, in one pass over both."""
     by_sentence: list[list[Mention]] = [[] for _ in sentences]
-    for i, m in _in_sentences(sentences, mentions):
+    for i, m in _in_sentences(sentences, [m for m in mentions if m.role == "actor"]):
         by_sentence[i].append(m)
     return by_sentence
 
@@ -280,6 +285,9 @@ def resolve_in(doc: Document, dictionary: ActorDictionary, name: str, span: str 
         return ResolvedActor(query, query, query, "literal",
                              [Mention(query, m.start, m.end, m.text, m.via) for m in literal])
     found = doc.mentions_of(actor.code)
+    if literal:  # a mention the caller names by its span is the actor acting, whatever its role
+        apart = set(map(id, without_overlaps(found, literal)))
+        found = [m if id(m) in apart else m._replace(role="actor") for m in found]
     extra = [Mention(actor.code, m.start, m.end, m.text, m.via) for m in without_overlaps(literal, found)]
     return ResolvedActor(query, actor.code, actor.name, actor.kind, sorted(found + extra, key=lambda m: m.start))
 
@@ -324,13 +332,15 @@ def pair_examples(doc: Document, source: ResolvedActor, target: ResolvedActor, *
     Returns
     -------
     list of dict
-        Empty when either actor is missing, they never share a sentence, or both are the same actor.
+        Empty when either actor is missing, they never share a sentence as actors acting (mentions of
+        another role do not count), or both are the same actor.
     """
     if source.code == target.code or not source.mentions or not target.mentions:
         return []
     by_sentence: dict[int, tuple[list[Mention], list[Mention]]] = {}
     for side, mentions in enumerate((source.mentions, target.mentions)):
-        for i, m in _in_sentences(doc.sentences, sorted(mentions, key=lambda m: m.start)):
+        acting = sorted((m for m in mentions if m.role == "actor"), key=lambda m: m.start)
+        for i, m in _in_sentences(doc.sentences, acting):
             by_sentence.setdefault(i, ([], []))[side].append(m)
     out = []
     for i in range(len(doc.sentences)):

@@ -165,8 +165,10 @@ def _dataset(args, inputs: list[dict], dictionary):
     import datasets
 
     h = hashlib.sha256(json.dumps([inputs, sorted(args.exclude_doc or []), args.no_articles]).encode())
-    for name in ("text.py", "actors.py", "examples.py", "dataset.py", "articles.py"):
+    for name in ("text.py", "actors.py", "roles.py", "cameo.py", "examples.py", "dataset.py", "articles.py"):
         h.update((Path(__file__).parent / name).read_bytes())
+    for path in sorted(Path(dictionary.actors_dir).glob("*.json*")):  # the actor dictionary selects examples too
+        h.update(path.read_bytes())
     cache_dir = Path(args.cache_dir)
     path = cache_dir / f"examples-{h.hexdigest()[:16]}"
     if (path / "report.json").exists():
