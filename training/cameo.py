@@ -138,7 +138,8 @@ def resolve_cameo(text: str, mentions: list[Mention], dictionary: ActorDictionar
                    for m in without_overlaps([m for m in state if m.via == "leader"], joined)]
     # non-state groups that CAMEO coders give this state-and-role code ("LBNREB" for Hezbollah)
     joined.sort(key=lambda m: m.start)
-    groups = [m for m in mentions if m.role == "actor" and dictionary.groups.get(m.code, {}).get("cameo_generic") == query]
+    groups = [m for m in mentions
+              if m.role == "actor" and dictionary.groups.get(m.code, {}).get("cameo_generic") == query]
     joined += [Mention(query, m.start, m.end, m.text, m.via) for m in without_overlaps(groups, joined)]
     if not joined:
         joined = [Mention(query, m.start, m.end, m.text, m.via) for m in state]
