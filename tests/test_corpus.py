@@ -47,8 +47,10 @@ def test_every_annotation_matches_and_every_article_is_annotated(corpus):
 def test_label_shares(corpus):
     _, examples, _ = corpus
     counts = collections.Counter(e["label"] for e in examples)
-    for label in ("support", "oppose", "neutral"):
-        assert 0.25 <= counts[label] / len(examples) <= 0.45, (label, counts)
+    shares = {label: counts[label] / len(examples) for label in ("support", "oppose", "neutral")}
+    # enough of each stance to learn from, and a neutral share between authored leads and real copy
+    assert shares["support"] >= 0.20 and shares["oppose"] >= 0.20, shares
+    assert 0.30 <= shares["neutral"] <= 0.60, shares
 
 
 def test_actors_regions_and_dyads(corpus):
