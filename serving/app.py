@@ -143,7 +143,7 @@ async def stance(body: StanceRequest, request: Request, predictor: Predictor, se
                                          budget=budget))
 
     try:
-        return await run_bounded(request, work)
+        return await run_bounded(request, work, chars=len(body.text))
     except NoWordsError as exc:
         raise invalid(("body", "text"), str(exc), "no_words") from None
 
@@ -159,7 +159,7 @@ async def dyads(body: DyadsRequest, request: Request, predictor: Predictor, sett
         return DyadsOut(dyads=[pair_out(r) for r in results])
 
     try:
-        return await run_bounded(request, work)
+        return await run_bounded(request, work, chars=len(body.text))
     except NoWordsError as exc:
         raise invalid(("body", "text"), str(exc), "no_words") from None
 
@@ -185,7 +185,7 @@ async def stance_batch(body: BatchRequest, request: Request, predictor: Predicto
                 raise invalid(("body", "items", i, "text"), str(exc), "no_words") from None
         return BatchOut(results=results)
 
-    return await run_bounded(request, work)
+    return await run_bounded(request, work, chars=sum(len(item.text) for item in body.items))
 
 
 @router.get("/v1/actors/resolve", response_model=ActorInfo,

@@ -6,7 +6,9 @@
 - :class:`StrictJSONRoute`: request bodies must be UTF-8 JSON that Python can parse; invalid UTF-8 and
   nesting too deep for the parser answer 422 naming the body (FastAPI would answer 400).
 - :func:`run_bounded`: CPU-bound prediction work runs in a worker thread, at most
-  ``GEOSTANCE_MAX_CONCURRENT`` at once, with a :class:`~training.limits.Budget` of
+  ``GEOSTANCE_MAX_CONCURRENT`` at once, of which one is kept for light requests (texts of at most
+  ``GEOSTANCE_LIGHT_TEXT_CHARS`` characters in all) when there are two or more, with a
+  :class:`~training.limits.Budget` of
   ``GEOSTANCE_REQUEST_TIMEOUT_S`` that is cancelled when the client disconnects. A request that finds no
   free slot within ``GEOSTANCE_QUEUE_WAIT_S`` gets 503 busy; one whose budget is spent gets 503 with the
   reason, at the deadline even if its thread is still finishing a step.
@@ -135,11 +137,13 @@ class Busy(Exception):
 
 
 class Workers:
-    """The prediction slots: a semaphore and a thread pool of the same size."""
+    """The prediction slots: a semaphore and a thread pool of the same size, and a semaphore that lets heavy
+    requests hold at most ``n - 1`` of the slots (all of them when ``n`` is 1)."""
 
     def __init__(self, n: int):
         self.n = n
         self.slots = asyncio.Semaphore(n)
+        self.heavy = asyncio.Semaphore(max(1, n - 1))
         self.pool = ThreadPoolExecutor(max_workers=n, thread_name_prefix="geostance-predict")
         self.running = 0
 
@@ -147,8 +151,23 @@ class Workers:
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 
-async def run_bounded(request: Request, work: Callable[[Budget], T]) -> T:
+async def _acquire(sem: asyncio.Semaphore, until: float) -> None:
+    try:
+        await asyncio.wait_for(sem.acquire(), timeout=max(0.0, until - time.monotonic()))
+    except asyncio.TimeoutError:
+        raise Busy() from None
+
+
+async def run_bounded(request: Request, work: Callable[[Budget], T], *, chars: int = 0) -> T:
     """Run ``work(budget)`` in a worker thread within the request's slot, budget and connection.
+
+    Parameters
+    ----------
+    request : Request
+    work : callable
+        Called with the request's :class:`~training.limits.Budget` in a worker thread.
+    chars : int, default=0
+        Characters of text the work reads; more than ``GEOSTANCE_LIGHT_TEXT_CHARS`` makes it heavy.
 
     Raises
     ------
@@ -160,16 +179,24 @@ async def run_bounded(request: Request, work: Callable[[Budget], T]) -> T:
     settings = request.app.state.settings
     workers: Workers = request.app.state.workers
     budget = Budget(settings.request_timeout_s)
+    until = time.monotonic() + min(settings.queue_wait_s, settings.request_timeout_s)
+    heavy = chars > settings.light_text_chars
+    if heavy:
+        await _acquire(workers.heavy, until)
     try:
-        await asyncio.wait_for(workers.slots.acquire(), timeout=min(settings.queue_wait_s, settings.request_timeout_s))
-    except asyncio.TimeoutError:
-        raise Busy() from None
+        await _acquire(workers.slots, until)
+    except Busy:
+        if heavy:
+            workers.heavy.release()
+        raise
     workers.running += 1
     future = asyncio.get_running_loop().run_in_executor(workers.pool, work, budget)
 
     def release(_=None):
         workers.running -= 1
         workers.slots.release()
+        if heavy:
+            workers.heavy.release()
 
     try:
         while True:

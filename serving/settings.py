@@ -13,6 +13,7 @@ GEOSTANCE_MAX_DYADS                     2000                  Directed pair exam
 GEOSTANCE_REQUEST_TIMEOUT_S             10                    Time budget of one prediction request (503)
 GEOSTANCE_MAX_CONCURRENT                number of cores       Predictions computed at once
 GEOSTANCE_QUEUE_WAIT_S                  2                     Longest wait for a free slot (503 busy)
+GEOSTANCE_LIGHT_TEXT_CHARS              5000                  Requests with no more text keep a slot free
 GEOSTANCE_API_KEY                       unset                 When set, required in header ``X-API-Key``
 ======================================= ===================== ===============================================
 """
@@ -53,6 +54,8 @@ class Settings(BaseSettings):
     max_concurrent: int = Field(default_factory=lambda: os.cpu_count() or 1, gt=0, le=256,
                                 description="Predictions computed at once (CPU-bound work in worker threads).")
     queue_wait_s: float = Field(2.0, ge=0, le=600, description="Longest wait for a free prediction slot.")
+    light_text_chars: int = Field(5000, ge=0, description="A request with at most this many characters of text is "
+                                  "light: one slot (of two or more) is kept for light requests.")
     api_key: SecretStr | None = Field(
         None, description="When set, every route but /health and the docs requires it in header X-API-Key."
     )
