@@ -4,7 +4,8 @@ Reads articles (default: ``seeds/`` and ``data/corpus/``) with their annotations
 and any labelled-pair files (``--data``), builds one example per directed pair of actors sharing a
 sentence, holds out whole articles for testing, chooses hyper-parameters by grouped cross-validation on
 the training part only, fits, reports held-out figures against a majority-class baseline and saves
-``models/stance.joblib`` with ``models/stance.json``.
+the model and its metadata as a new version of ``models/stance`` (see :mod:`training.artifact`), holding
+a lock on ``--out`` for the whole run so that two fits cannot write the same model.
 """
 
 from __future__ import annotations
@@ -40,9 +41,11 @@ from training.features import DyadMasker
 from training.model import (
     DEFAULT_CONFIG,
     DEFAULT_MODEL_PATH,
+    ModelError,
     build_classifier,
     build_pipeline,
     build_vectorizer,
+    model_lock,
     save_model,
 )
 
@@ -301,7 +304,7 @@ def run(args) -> dict:
         "heldout_doc_ids": sorted(set(groups[test])),
     }
     meta = save_model(pipeline, meta, args.out)
-    print(f"saved {args.out} (sha256 {meta['sha256'][:12]}) and {Path(args.out).with_suffix('.json')}")
+    print(f"saved {args.out} -> version {meta['version']} (sha256 {meta['sha256'][:12]})")
     if args.json:
         print(json.dumps({"heldout": heldout, "baseline_majority": baseline, "data": meta["data"]}, sort_keys=True))
     return meta
@@ -314,8 +317,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
-        run(args)
-    except DataError as exc:
+        with model_lock(args.out):
+            run(args)
+    except (DataError, ModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0
