@@ -153,6 +153,8 @@ class _Dask:
             except (OSError, TimeoutError, ValueError) as exc:
                 raise ArchiveError(f"--dask {target}: cannot reach the scheduler ({type(exc).__name__})") from None
 
+        self.workers = list(self.client.scheduler_info().get("workers", {}))
+
     def submit(self, fn, *args):
         return self.client.submit(fn, *args, pure=False)
 
@@ -224,6 +226,7 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
 
     bar = tqdm(unit=" articles", file=sys.stderr, disable=not progress, dynamic_ncols=True)
     pending, written, n_parts, stopped = set(), 0, 0, False
+    inflight = 1 if isinstance(engine, _Inline) else 2 * max(workers, len(getattr(engine, "workers", ())), 1)
 
     def harvest(done):
         nonlocal written
@@ -247,7 +250,7 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
             if max_parts is not None and written + len(pending) >= max_parts:
                 stopped = True
                 break
-            while len(pending) >= max(2 * workers, 2):
+            while len(pending) >= inflight:
                 harvest(engine.wait_first(pending))
             pending.add(engine.submit(code_partition, index, records, config))
         while pending:
