@@ -241,30 +241,32 @@ def plot_series(series: Sequence[tuple[str, pd.DataFrame]], path: str | Path, *,
     plt = _pyplot()
     import matplotlib.dates as mdates
 
-    fig, (ax, axn) = plt.subplots(2, 1, figsize=(10, 6.2), sharex=True, gridspec_kw={"height_ratios": [3, 1.2]})
+    fig, (ax, axn) = plt.subplots(2, 1, figsize=(10, 6.4), sharex=True, gridspec_kw={"height_ratios": [3, 1.2]})
     colors = ["#1f5fa6", "#c0392b", "#2e8b57", "#8e44ad"]
-    width_days = {"D": 0.8, "W": 5.6, "M": 24, "Y": 300}[freq]
+    k_all = max(len(series), 1)
     for k, (label, s) in enumerate(series):
         if s.empty:
             continue
-        x = s["period"].dt.start_time + (s["period"].dt.end_time - s["period"].dt.start_time) / 2
+        start, end = s["period"].dt.start_time, s["period"].dt.end_time
+        width = (end - start) * 0.8 / k_all
+        x = start + (end - start) * 0.1 + width * (k + 0.5)  # the directions side by side in each period
         color = colors[k % len(colors)]
-        seen = (s["n"] > 0).to_numpy()  # periods with no article are skipped, not drawn as zero
-        xs, low, high = x[seen], s["net_low"][seen], s["net_high"][seen]
-        ax.fill_between(xs, low, high, color=color, alpha=0.18, linewidth=0, label=f"{label}: 95% interval")
-        if seen.sum() == 1:  # a band needs two points
-            ax.vlines(xs, low, high, color=color, alpha=0.35, linewidth=6)
-        ax.plot(xs, s["net"][seen], color=color, marker="o", markersize=3.5, linewidth=1.6,
-                label=f"{label}: net stance")
-        offset = pd.Timedelta(days=width_days / max(len(series), 1)) * (k - (len(series) - 1) / 2)
-        axn.bar(x + offset, s["n"], width=width_days / max(len(series), 1), color=color, alpha=0.75, label=label)
+        seen = (s["n"] > 0).to_numpy()  # periods with no article get no mark, and the line breaks there
+        net = s["net"].where(seen)
+        # the 95% interval of each period, shaded over the period's width
+        ax.bar(x[seen], (s["net_high"] - s["net_low"])[seen], bottom=s["net_low"][seen], width=width[seen],
+               color=color, alpha=0.16, linewidth=0, label=f"{label}: 95% interval")
+        ax.plot(x, net, color=color, linewidth=1.4, alpha=0.9)
+        ax.plot(x[seen], net[seen], color=color, marker="o", markersize=4, linewidth=0,
+                label=f"{label}: net stance ({int(s['n'].sum())} articles)")
+        axn.bar(x, s["n"], width=width, color=color, alpha=0.8)
     ax.axhline(0, color="0.35", linewidth=0.8, linestyle="--")
     ax.set_ylim(-1.05, 1.05)
     ax.set_ylabel("net stance\n(support - oppose) / articles")
     ax.set_yticks([-1, -0.5, 0, 0.5, 1])
     ax.grid(axis="y", color="0.9")
-    ax.legend(loc="lower left", fontsize=8, ncol=2, frameon=False)
-    ax.set_title(title, fontsize=12, loc="left")
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=8, ncol=2, frameon=False)
+    fig.suptitle(title, fontsize=12, x=0.01, ha="left")
     axn.set_ylabel("articles")
     axn.set_xlabel(FREQS[freq])
     axn.grid(axis="y", color="0.9")
@@ -296,7 +298,7 @@ def plot_matrix(matrix: pd.DataFrame, path: str | Path, *, title: str) -> None:
     n = matrix.attrs.get("n")
     k = max(len(matrix), 1)
     fig, ax = plt.subplots(figsize=(max(6.0, 2.4 + 0.62 * k), max(4.6, 1.9 + 0.55 * k)))
-    cmap = plt.get_cmap("RdBu").with_extremes(bad="#f2f2f2")
+    cmap = plt.get_cmap("RdBu").with_extremes(bad="#cccccc")
     values = np.ma.masked_invalid(matrix.to_numpy(dtype=float))
     image = ax.imshow(values, cmap=cmap, norm=TwoSlopeNorm(vmin=-1, vcenter=0, vmax=1), aspect="equal")
     labels = list(matrix.index)
