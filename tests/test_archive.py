@@ -191,3 +191,21 @@ def test_cli_refuses_bad_arguments(model_path, tmp_path, capsys):
     assert predict_main(["--articles", str(tmp_path / "none"), "--out", str(tmp_path / "t.csv"),
                          "--model", str(model_path), "--no-progress"]) == 2
     assert "none: no such file or folder" in capsys.readouterr().err
+
+
+def test_hugging_face_dataset_and_txt_folder(model_path, tmp_path):
+    import datasets
+
+    rows = [json.loads(line) for line in _corpus(tmp_path, 6).read_text(encoding="utf-8").splitlines()]
+    datasets.Dataset.from_list(rows).save_to_disk(str(tmp_path / "ds"))
+    folder = tmp_path / "txt"
+    folder.mkdir()
+    for r in rows:
+        (folder / f"{r['id']}.txt").write_text(f"{r['title']}\n{r['text']}", encoding="utf-8")
+    (folder / "blank.txt").write_text("only a title\n", encoding="utf-8")
+    hf = _code(model_path, [tmp_path / "ds"], tmp_path / "hf.parquet")
+    txt = _code(model_path, [folder], tmp_path / "txt.parquet")
+    assert hf.articles == txt.articles == 6
+    assert [s["detail"] for s in txt.skipped] == [f"{folder / 'blank.txt'}:1: article has a title line but no text"]
+    a, b = pd.read_parquet(tmp_path / "hf.parquet"), pd.read_parquet(tmp_path / "txt.parquet")
+    assert a["stance"].tolist() == b["stance"].tolist() and a["date"].notna().all() and b["date"].isna().all()
