@@ -23,6 +23,8 @@ from collections.abc import Iterator, Sequence
 from concurrent import futures
 from pathlib import Path
 
+from tqdm import tqdm
+
 from training.archive_code import _CODERS, Coder, CodingConfig, code_partition, model_key
 from training.archive_io import PartStore, table_format, write_table
 from training.articles import ArticleRecord, DataError, iter_articles
@@ -117,12 +119,14 @@ class _Inline:
 
 
 class _Pool:
-    """N local processes; each loads the model once, on its first partition."""
+    """N local processes. Where processes can fork (Linux), they start with the model this process has
+    loaded already; elsewhere each loads it once, on its first partition."""
 
     def __init__(self, workers: int):
         import multiprocessing
 
-        self.pool = futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        self.pool = futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
 
     def submit(self, fn, *args):
         return self.pool.submit(fn, *args)
@@ -222,9 +226,7 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
     store, summary = PartStore(out), Summary()
     store.open(digest, arguments)
     engine = _Dask(dask, workers) if dask is not None else _Pool(workers) if workers > 1 else _Inline()
-    from tqdm import tqdm
-
-    bar = tqdm(unit=" articles", file=sys.stderr, disable=not progress, dynamic_ncols=True)
+    bar = _Bar(unit=" articles", file=sys.stderr, disable=not progress, dynamic_ncols=True)
     pending, written, n_parts, stopped = set(), 0, 0, False
     inflight = 1 if isinstance(engine, _Inline) else 2 * max(workers, len(getattr(engine, "workers", ())), 1)
 
@@ -273,6 +275,10 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
     summary.seconds = time.monotonic() - started
     summary.complete = True
     return summary
+
+
+class _Bar(tqdm):
+    monitor_interval = 0  # no monitor thread: worker processes are forked while the bar runs
 
 
 def _account(summary: Summary, stats: dict, bar, started: float) -> None:
