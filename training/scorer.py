@@ -88,15 +88,18 @@ class LinearScorer:
         n = views.shape[0]
         logits = np.tile(self.intercept, (n, 1))
         known = np.zeros(n, dtype=int)
-        get, skip = self.known_vocabulary.get, self._skip
-        for r, text in enumerate(views[:, 0]):
-            known[r] = sum(1 for j in map(get, text.split()) if j is not None and j not in skip)
+        skip = self._skip
         for column, (lo, hi), vocabulary, idf, weights in self.views:
             get = vocabulary.get
             rows: list[int] = []
             ids: list[int] = []
+            counting = vocabulary is self.known_vocabulary and lo == 1  # the sentence view: count its words
             for r, text in enumerate(views[:, column]):
-                found = [j for j in map(get, _ngrams(text.split(), lo, hi)) if j is not None]
+                tokens = text.split()
+                looked = list(map(get, _ngrams(tokens, lo, hi)))
+                if counting:  # the unigrams come first
+                    known[r] = sum(1 for j in looked[:len(tokens)] if j is not None and j not in skip)
+                found = [j for j in looked if j is not None]
                 ids.extend(found)
                 rows.extend([r] * len(found))
             if not ids:
@@ -109,6 +112,10 @@ class LinearScorer:
             contrib = weights[term] * (value * scale[row])[:, None]
             for c in range(3):
                 logits[:, c] += np.bincount(row, weights=contrib[:, c], minlength=n)
+        if not any(v[2] is self.known_vocabulary and v[1][0] == 1 for v in self.views):
+            get = self.known_vocabulary.get
+            for r, text in enumerate(views[:, 0]):
+                known[r] = sum(1 for j in map(get, text.split()) if j is not None and j not in skip)
         logits -= logits.max(axis=1, keepdims=True)
         prob = np.exp(logits)
         return prob / prob.sum(axis=1, keepdims=True), known
