@@ -178,10 +178,10 @@ class StanceModel:
             return np.zeros((0, len(LABELS))), np.zeros(0, dtype=int)
         steps = self.pipeline.named_steps
         views = steps["mask"].transform(examples)
-        if self._linear:
-            raw = self._linear.predict_proba(views)
-        else:
-            raw = steps["clf"].predict_proba(steps["features"].transform(views))
+        if self._linear:  # the whole batch through array operations (training/scorer.py)
+            raw, known = self._linear.score(views)
+            return self._by_label(raw), known
+        raw = steps["clf"].predict_proba(steps["features"].transform(views))
         vocab = steps["features"].named_transformers_["sentence"].vocabulary_
         skip = {"xsrcx", "xtgtx", "xothx"}
         known = np.array([sum(1 for t in v.split() if t in vocab and t not in skip) for v in views[:, 0]])

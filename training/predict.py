@@ -243,3 +243,17 @@ class StancePredictor:
                                 list(doc.mentions_of(b)))
             out.append(self._judge(doc, src, tgt, [examples[k] for k in idx], probs[idx], known[idx]))
         return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m training.predict --articles PATH --out dyads.parquet``: code an archive (see
+    :mod:`training.archive`). Returns an exit code."""
+    from training.archive import main as archive_main
+
+    return archive_main(argv)
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())
