@@ -105,7 +105,8 @@ def input_records(args) -> list[dict]:
 
     records = [record("articles", p) for p in article_paths(args)]
     if records:
-        records += [record("annotations", p) for p in annotation_files(args)]
+        annotation_files(args)  # every path exists and a folder holds files
+        records += [record("annotations", p) for p in _annotation_paths(args)]
     records += [record("labelled_pairs", p) for p in args.data or []]
     return records + [record("actors", DEFAULT_ACTORS_DIR)]
 
