@@ -20,16 +20,13 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TextIO
 
 from training import annofile
 from training.actors import default_dictionary
 from training.articles import LABELS, DataError, read_articles
-from training.examples import candidate_examples, prepare
-from training.limits import LimitExceeded
 from training.model import DEFAULT_MODEL_PATH, ModelError, load_model
-from training.select import STRATEGIES, select
+from training.select import STRATEGIES, Proposal, propose
 
 __all__ = ["GUIDELINE", "Proposal", "propose", "highlight", "label_loop", "main"]
 
@@ -50,79 +47,6 @@ to whoever holds it in the reported clause ("X said Y accused Z": Y -> Z oppose,
 
 KEYS = {"s": "support", "o": "oppose", "n": "neutral"}
 PROMPT = "label [s]upport [o]ppose [n]eutral s[k]ip [u]ndo [q]uit [?]guide: "
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """A directed pair in one sentence, proposed for labelling, with the model's guess."""
-
-    doc_id: str
-    sentence: int
-    source: str
-    target: str
-    source_name: str
-    target_name: str
-    title: str
-    date: str
-    text: str
-    source_spans: tuple
-    target_spans: tuple
-    probabilities: dict
-
-    @property
-    def guess(self) -> str:
-        return max(self.probabilities, key=self.probabilities.get)
-
-    def export_row(self) -> dict:
-        """The row of :data:`training.annofile.EXPORT_COLUMNS` (``label`` left empty)."""
-        return {"doc_id": self.doc_id, "sentence": self.sentence, "source": self.source, "target": self.target,
-                "source_name": self.source_name, "target_name": self.target_name, "title": self.title,
-                "date": self.date, "text": self.text, "guess": self.guess,
-                **{f"p_{k}": round(v, 4) for k, v in self.probabilities.items()}, "label": ""}
-
-
-def propose(articles, model, dictionary, *, n: int, skip=(), strategy: str = "margin",
-            per_article: int | None = 2) -> list[Proposal]:
-    """The ``n`` most informative directed pairs of the articles, skipping keys already labelled.
-
-    Parameters
-    ----------
-    articles : sequence of Article
-    model : StanceModel
-    dictionary : ActorDictionary
-    n : int
-    skip : collection of tuple
-        Keys of :func:`training.select.candidate_key`.
-    strategy : {"margin", "entropy"}, default="margin"
-    per_article : int or None, default=2
-
-    Returns
-    -------
-    list of Proposal
-        Most informative first; every candidate is scored in one batch.
-    """
-    examples, meta = [], {}
-    for article in articles:
-        doc = prepare(article.text, dictionary, doc_id=article.id, date=article.date)
-        try:
-            found = candidate_examples(doc)
-        except LimitExceeded as exc:
-            log.warning("article %r skipped: %s", article.id, exc)
-            continue
-        examples += found
-        meta[article.id] = (article.title, article.date.isoformat() if article.date else "")
-    if not examples:
-        return []
-    proba = model.predict_proba(examples)
-    out = []
-    for i in select(examples, proba, n, strategy=strategy, per_article=per_article, skip=skip):
-        e = examples[i]
-        title, date = meta[e["doc_id"]]
-        names = [dictionary.actors[c].name if c in dictionary.actors else c for c in (e["source"], e["target"])]
-        out.append(Proposal(e["doc_id"], e["sentence_index"], e["source"], e["target"], *names, title, date,
-                            e["text"], tuple(map(tuple, e["source_spans"])), tuple(map(tuple, e["target_spans"])),
-                            {label: float(p) for label, p in zip(LABELS, proba[i])}))
-    return out
 
 
 def highlight(text: str, source_spans, target_spans, *, color: bool) -> str:

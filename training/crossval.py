@@ -19,11 +19,55 @@ from tqdm.auto import tqdm
 
 from training.articles import LABELS, DataError
 
-__all__ = ["articles_per_label", "choose_folds", "grouped_folds", "grid_search", "oof_scores",
-           "fit_temperature", "softmax", "in_label_order", "DEFAULT_FOLDS"]
+__all__ = ["check_labels", "grouped_split", "articles_per_label", "choose_folds", "grouped_folds", "grid_search",
+           "oof_scores", "fit_temperature", "softmax", "in_label_order", "DEFAULT_FOLDS"]
 
 log = logging.getLogger(__name__)
 DEFAULT_FOLDS = 4
+
+
+def check_labels(labels: Sequence[str], where: str) -> None:
+    """Refuse training data that lacks a label.
+
+    Raises
+    ------
+    DataError
+        Naming the missing labels and the counts found.
+    """
+    counts = {label: int(sum(1 for y in labels if y == label)) for label in LABELS}
+    missing = [label for label, c in counts.items() if c < 2]
+    if missing:
+        raise DataError(f"{where} must hold at least 2 examples of every label; "
+                        f"too few of {', '.join(missing)} (counts: {counts})")
+
+
+def grouped_split(labels: Sequence[str], groups: Sequence[str], *, test_size: float, seed: int):
+    """Split examples into train and test indices with no group (article) on both sides.
+
+    Parameters
+    ----------
+    labels, groups : sequence of str, length n_samples
+    test_size : float
+        Share of groups held out, in (0, 0.5].
+    seed : int
+
+    Returns
+    -------
+    train, test : ndarray of int
+        Indices into the inputs.
+
+    Raises
+    ------
+    DataError
+        If there are too few articles to hold any out.
+    """
+    n_splits = max(2, round(1 / test_size))
+    n_groups = len(set(groups))
+    if n_groups < n_splits:
+        raise DataError(f"need at least {n_splits} distinct articles to hold out {test_size:.0%}, got {n_groups}")
+    splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    train, test = next(splitter.split(np.zeros(len(labels)), labels, groups))
+    return train, test
 
 
 def articles_per_label(y: Sequence[str], groups: Sequence[str]) -> dict[str, int]:

@@ -10,12 +10,20 @@ one long article about one pair. Selection is O(n log n) in the number of candid
 from __future__ import annotations
 
 import heapq
+import logging
 from collections import Counter
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["STRATEGIES", "uncertainty", "select", "candidate_key"]
+from training.articles import LABELS
+from training.examples import candidate_examples, prepare
+from training.limits import LimitExceeded
+
+__all__ = ["STRATEGIES", "uncertainty", "select", "candidate_key", "Proposal", "propose"]
+
+log = logging.getLogger(__name__)
 
 STRATEGIES = ("margin", "entropy")
 
@@ -116,3 +124,76 @@ def select(candidates: Sequence[dict], proba: np.ndarray, n: int, *, strategy: s
         per_doc[c["doc_id"]] += 1
         per_dyad[dyad] += 1
     return chosen
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A directed pair in one sentence, proposed for labelling, with the model's guess."""
+
+    doc_id: str
+    sentence: int
+    source: str
+    target: str
+    source_name: str
+    target_name: str
+    title: str
+    date: str
+    text: str
+    source_spans: tuple
+    target_spans: tuple
+    probabilities: dict
+
+    @property
+    def guess(self) -> str:
+        return max(self.probabilities, key=self.probabilities.get)
+
+    def export_row(self) -> dict:
+        """The row of :data:`training.annofile.EXPORT_COLUMNS` (``label`` left empty)."""
+        return {"doc_id": self.doc_id, "sentence": self.sentence, "source": self.source, "target": self.target,
+                "source_name": self.source_name, "target_name": self.target_name, "title": self.title,
+                "date": self.date, "text": self.text, "guess": self.guess,
+                **{f"p_{k}": round(v, 4) for k, v in self.probabilities.items()}, "label": ""}
+
+
+def propose(articles, model, dictionary, *, n: int, skip=(), strategy: str = "margin",
+            per_article: int | None = 2) -> list[Proposal]:
+    """The ``n`` most informative directed pairs of the articles, skipping keys already labelled.
+
+    Parameters
+    ----------
+    articles : sequence of Article
+    model : StanceModel
+    dictionary : ActorDictionary
+    n : int
+    skip : collection of tuple
+        Keys of :func:`training.select.candidate_key`.
+    strategy : {"margin", "entropy"}, default="margin"
+    per_article : int or None, default=2
+
+    Returns
+    -------
+    list of Proposal
+        Most informative first; every candidate is scored in one batch.
+    """
+    examples, meta = [], {}
+    for article in articles:
+        doc = prepare(article.text, dictionary, doc_id=article.id, date=article.date)
+        try:
+            found = candidate_examples(doc)
+        except LimitExceeded as exc:
+            log.warning("article %r skipped: %s", article.id, exc)
+            continue
+        examples += found
+        meta[article.id] = (article.title, article.date.isoformat() if article.date else "")
+    if not examples:
+        return []
+    proba = model.predict_proba(examples)
+    out = []
+    for i in select(examples, proba, n, strategy=strategy, per_article=per_article, skip=skip):
+        e = examples[i]
+        title, date = meta[e["doc_id"]]
+        names = [dictionary.actors[c].name if c in dictionary.actors else c for c in (e["source"], e["target"])]
+        out.append(Proposal(e["doc_id"], e["sentence_index"], e["source"], e["target"], *names, title, date,
+                            e["text"], tuple(map(tuple, e["source_spans"])), tuple(map(tuple, e["target_spans"])),
+                            {label: float(p) for label, p in zip(LABELS, proba[i])}))
+    return out
