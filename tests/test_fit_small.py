@@ -189,3 +189,27 @@ def test_add_default_adds_the_user_data_to_the_embedded_data(user, tmp_path, cap
     assert ("annotations", str(fit.DEFAULT_ANNOTATIONS)) in kinds
     assert meta["data"]["n_articles"] > 900 and meta["data"]["unmatched_annotations"] == 0
     assert meta["metrics"]["heldout"]["n"] > 30 and meta["warnings"] == []
+
+
+PAIRS = [("France", "Germany", "Iran", "Israel", "Brazil", "Chile"),
+         ("Kenya", "Ghana", "India", "Pakistan", "Peru", "Spain"),
+         ("Japan", "Canada", "Egypt", "Sudan", "Norway", "Mexico"),
+         ("China", "Russia", "Greece", "Turkey", "Italy", "Poland")]
+
+
+def test_small_heldout_part_is_warned_about(tmp_path, capsys):
+    rows, notes = [], []
+    for k in range(10):
+        a, b, c, d, e, f = PAIRS[k % 4]
+        doc = f"n{k}"
+        rows.append({"id": doc, "title": f"Item {k}", "text": f"{a} praised {b} for the aid. {c} condemned {d} over "
+                     f"the attack. {e} and {f} attended talks."})
+        notes += [(doc, a, b, "support", 0), (doc, c, d, "oppose", 1)]
+    arts = tmp_path / "arts.jsonl"
+    arts.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    labels = write_notes(tmp_path / "n.jsonl", notes)
+    code, meta = train(tmp_path, "--articles", str(arts), "--annotations", str(labels), "--no-search")
+    out = capsys.readouterr().out
+    assert code == 0 and meta["data"]["n_test"] < 30
+    assert "warning: the held-out part is small" in out
+    assert meta["warnings"] and "use --test-size 0" in meta["warnings"][0]
