@@ -53,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 200, 400, 800], help="labels added in total")
     ap.add_argument("--seeds", type=int, default=3, help="random baselines (default: %(default)s)")
     ap.add_argument("--strategy", choices=["margin", "entropy"], default="margin")
+    ap.add_argument("--weight", type=float, default=1.0,
+                    help="sample weight of a revealed label against an embedded example (default: %(default)s)")
     ap.add_argument("--no-reference", action="store_true", help="skip the model on every pool label")
     ap.add_argument("--cache-dir", default=str(ROOT / "data" / "processed"), help="example cache of the embedded data")
     ap.add_argument("--results", default=str(ROOT / "bench" / "RESULTS.md"))
@@ -82,9 +84,10 @@ class Pool:
         return rows, labels
 
 
-def _fit(base_rows, base_y, rows, y) -> StanceModel:
+def _fit(base_rows, base_y, rows, y, weight: float = 1.0) -> StanceModel:
     pipeline = build_pipeline(CONFIG, seed=13)
-    pipeline.fit(base_rows + rows, list(base_y) + list(y))
+    extra = {} if weight == 1.0 else {"clf__sample_weight": np.r_[np.ones(len(base_rows)), np.full(len(rows), weight)]}
+    pipeline.fit(base_rows + rows, list(base_y) + list(y), **extra)
     return StanceModel(pipeline, {})
 
 
@@ -118,17 +121,18 @@ def run(args) -> dict:
         proba = model.predict_proba([pool.candidates[k] for k in left])
         picks = select([pool.candidates[k] for k in left], proba, size - len(chosen), strategy=args.strategy)
         chosen += [pool.ids[left[k]] for k in picks]
-        model = _fit(base_rows, base_y, *pool.reveal(chosen))
+        model = _fit(base_rows, base_y, *pool.reveal(chosen), args.weight)
         out["active"][size] = _score(model, dictionary, eval_sets)
         print(f"selection {size}: {out['active'][size]}", flush=True)
     for seed in range(args.seeds):
         order = list(np.random.default_rng(seed).permutation(len(pool.ids)))
         for size in sizes:
-            model = _fit(base_rows, base_y, *pool.reveal([pool.ids[k] for k in order[:size]]))
+            model = _fit(base_rows, base_y, *pool.reveal([pool.ids[k] for k in order[:size]]), args.weight)
             out["random"].setdefault(size, []).append(_score(model, dictionary, eval_sets))
             print(f"random seed {seed} {size}: {out['random'][size][-1]}", flush=True)
     if not args.no_reference:
-        out["reference"] = _score(_fit(base_rows, base_y, *pool.reveal(pool.ids)), dictionary, eval_sets)
+        out["reference"] = _score(_fit(base_rows, base_y, *pool.reveal(pool.ids), args.weight), dictionary,
+                                  eval_sets)
         print(f"reference (all {len(pool.ids)} labels): {out['reference']}", flush=True)
     return out
 
@@ -229,8 +233,9 @@ def main(argv: list[str] | None = None) -> int:
         f"({res['n_pool']} rows whose actors share a sentence); labels are revealed only when chosen. "
         f"Selection: `training.select.select` ({args.strategy}, at most 2 per article, a penalty per repeated "
         "dyad), refitted after each round; random: nested samples, "
-        f"{args.seeds} seeds. Every model: embedded data + the revealed rows, default configuration, no grid "
-        f"search. Macro-F1 over {', '.join(LABELS)}. Figure: `bench/figures/learning_curve.png`.",
+        f"{args.seeds} seeds. Every model: embedded data + the revealed rows (each revealed row weighted "
+        f"{args.weight:g} against an embedded example), default configuration, no grid search. "
+        f"Macro-F1 over {', '.join(LABELS)}. Figure: `bench/figures/learning_curve.png`.",
         "",
         table(res),
         "",
