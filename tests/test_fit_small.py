@@ -213,3 +213,21 @@ def test_small_heldout_part_is_warned_about(tmp_path, capsys):
     assert code == 0 and meta["data"]["n_test"] < 30
     assert "warning: the held-out part is small" in out
     assert meta["warnings"] and "use --test-size 0" in meta["warnings"][0]
+
+
+def test_own_weight_counts_the_user_examples_more(user, tmp_path, capsys):
+    import numpy as np
+
+    from training.trainset import own_weights
+
+    arts, notes = user
+    args = fit._parser().parse_args(["--articles", str(arts), "--annotations", str(notes), "--add-default",
+                                     "--own-weight", "4"])
+    w = own_weights(args, ["a1", "amg-001", "a3", "a3"])
+    assert np.array_equal(w, [4.0, 1.0, 4.0, 4.0])
+    args.own_weight = 1.0
+    assert own_weights(args, ["a1"]) is None
+    code, _ = train(tmp_path, "--articles", str(arts), "--annotations", str(notes), "--own-weight", "4",
+                    "--test-size", "0")
+    assert code == 2 and "--own-weight weighs your data against the default data: it needs --add-default" in \
+        capsys.readouterr().err

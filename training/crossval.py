@@ -154,10 +154,10 @@ def _scores(model, x_test, classes: np.ndarray) -> np.ndarray:
     return out
 
 
-def _fit_fold(make_model: Callable, config: dict, views, y, train, test, classes):
+def _fit_fold(make_model: Callable, config: dict, views, y, train, test, classes, weights=None):
     model = make_model(config)
     try:
-        model.fit(views[train], y[train])
+        model.fit(views[train], y[train], **({} if weights is None else {"clf__sample_weight": weights[train]}))
     except ValueError as exc:  # scikit-learn's message, never the data
         raise DataError(f"a cross-validation fit failed ({str(exc).splitlines()[0]}); lower --cv-folds, "
                         "label more articles or add --add-default") from None
@@ -165,7 +165,7 @@ def _fit_fold(make_model: Callable, config: dict, views, y, train, test, classes
 
 
 def grid_search(views: np.ndarray, y: np.ndarray, folds, grid: dict[str, list], make_model: Callable,
-                base: dict, *, n_jobs: int = 2) -> tuple[dict, float]:
+                base: dict, *, weights: np.ndarray | None = None, n_jobs: int = 2) -> tuple[dict, float]:
     """Choose the grid point with the best mean macro-F1 over grouped folds, with a progress bar.
 
     Parameters
@@ -180,6 +180,8 @@ def grid_search(views: np.ndarray, y: np.ndarray, folds, grid: dict[str, list], 
         config dict -> unfitted estimator over views.
     base : dict
         The config the grid points update.
+    weights : ndarray of float, shape (n_samples,), optional
+        Sample weights of the fits (the scores stay unweighted).
     n_jobs : int, default=2
 
     Returns
@@ -195,7 +197,8 @@ def grid_search(views: np.ndarray, y: np.ndarray, folds, grid: dict[str, list], 
     points = [dict(zip(grid, values)) for values in itertools.product(*grid.values())]
     jobs = [(p, k) for p in range(len(points)) for k in range(len(folds))]
     run = Parallel(n_jobs=n_jobs, return_as="generator")(
-        delayed(_fit_fold)(make_model, {**base, **points[p]}, views, y, *folds[k], classes) for p, k in jobs)
+        delayed(_fit_fold)(make_model, {**base, **points[p]}, views, y, *folds[k], classes, weights)
+        for p, k in jobs)
     f1 = np.zeros((len(points), len(folds)))
     for (p, k), scores in tqdm(zip(jobs, run), total=len(jobs), desc="grid search (CV fits)", unit="fit",
                                disable=None):
@@ -207,7 +210,7 @@ def grid_search(views: np.ndarray, y: np.ndarray, folds, grid: dict[str, list], 
 
 
 def oof_scores(views: np.ndarray, y: np.ndarray, folds, make_model: Callable, config: dict, *,
-               n_jobs: int = 2) -> np.ndarray:
+               weights: np.ndarray | None = None, n_jobs: int = 2) -> np.ndarray:
     """Out-of-fold decision scores of one config, with a progress bar.
 
     Returns
@@ -217,7 +220,7 @@ def oof_scores(views: np.ndarray, y: np.ndarray, folds, make_model: Callable, co
     """
     classes = np.unique(y)
     run = Parallel(n_jobs=n_jobs, return_as="generator")(
-        delayed(_fit_fold)(make_model, config, views, y, train, test, classes) for train, test in folds)
+        delayed(_fit_fold)(make_model, config, views, y, train, test, classes, weights) for train, test in folds)
     out = np.zeros((len(y), len(classes)))
     for (_, test), scores in tqdm(zip(folds, run), total=len(folds), desc="cross-validation fits", unit="fit",
                                   disable=None):

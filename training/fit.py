@@ -36,7 +36,14 @@ from training.model import (
     build_vectorizer,
     save_model,
 )
-from training.trainset import DEFAULT_ANNOTATIONS, DEFAULT_ARTICLES, build_dataset, input_records, route_inputs
+from training.trainset import (
+    DEFAULT_ANNOTATIONS,
+    DEFAULT_ARTICLES,
+    build_dataset,
+    input_records,
+    own_weights,
+    route_inputs,
+)
 
 __all__ = ["main", "grouped_split", "check_labels", "GRID", "DEFAULT_ARTICLES", "DEFAULT_ANNOTATIONS"]
 
@@ -55,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
                          "with the default articles)")
     ap.add_argument("--add-default", action="store_true",
                     help="add --articles/--annotations/--data to the embedded default data instead of replacing it")
+    ap.add_argument("--own-weight", type=float, default=1.0, metavar="W",
+                    help="with --add-default: weight of an example of your own data against one of the default "
+                         "data (default: %(default)s)")
     ap.add_argument("--data", action="append", metavar="FILE", help="labelled-pair JSONL; repeatable")
     ap.add_argument("--no-articles", action="store_true", help="train on --data files only")
     ap.add_argument("--exclude-doc", action="append", metavar="ID", help="leave this article out; repeatable")
@@ -84,7 +94,8 @@ def _view_model(config: dict, seed: int) -> Pipeline:
     return Pipeline([("features", build_vectorizer(config)), ("clf", build_classifier(config, seed))])
 
 
-def _choose_config(args, rows: list[dict], y: np.ndarray, groups: np.ndarray) -> tuple[dict, dict | None]:
+def _choose_config(args, rows: list[dict], y: np.ndarray, groups: np.ndarray,
+                   weights: np.ndarray | None = None) -> tuple[dict, dict | None]:
     """Hyper-parameters by grouped cross-validation on the training part (macro-F1), then, for
     ``--calibration temperature``, the temperature that minimises the log-loss of the out-of-fold scores.
 
@@ -112,12 +123,12 @@ def _choose_config(args, rows: list[dict], y: np.ndarray, groups: np.ndarray) ->
     make = functools.partial(_view_model, seed=args.seed)
     if not args.no_search:
         log.info("choosing C and class weight by %d-fold grouped CV on %d examples", n_folds, len(y))
-        best, score = crossval.grid_search(views, y, folds, GRID, make, config)
+        best, score = crossval.grid_search(views, y, folds, GRID, make, config, weights=weights)
         config.update(best)
         log.info("grouped CV chose %s (macro-F1 %.3f)", best, score)
     if not need_oof:
         return config, None
-    scores = crossval.oof_scores(views, y, folds, make, config)
+    scores = crossval.oof_scores(views, y, folds, make, config, weights=weights)
     temperature = 1.0
     if config["calibration"] == "temperature":
         temperature, after, before = crossval.fit_temperature(scores, y)
@@ -141,10 +152,10 @@ def _split(args, y, groups):
                         "or --add-default to add the embedded default data") from None
 
 
-def _fit_final(config: dict, rows, y, seed: int) -> Pipeline:
+def _fit_final(config: dict, rows, y, seed: int, weights: np.ndarray | None = None) -> Pipeline:
     pipeline = build_pipeline(config, seed=seed)
     try:
-        pipeline.fit(rows, y)
+        pipeline.fit(rows, y, **({} if weights is None else {"clf__sample_weight": weights}))
     except ValueError as exc:  # scikit-learn's message, never the data
         raise DataError(f"fitting the model failed ({str(exc).splitlines()[0]}); label more examples, "
                         "use --calibration temperature or add --add-default") from None
@@ -178,8 +189,10 @@ def run(args) -> dict:
     for w in warnings:
         log.warning("%s", w)
 
-    config, cv = _choose_config(args, [rows[i] for i in train], y[train], groups[train])
-    pipeline = _fit_final(config, [rows[i] for i in train], y[train], args.seed)
+    weights = own_weights(args, groups)
+    w = None if weights is None else weights[train]
+    config, cv = _choose_config(args, [rows[i] for i in train], y[train], groups[train], w)
+    pipeline = _fit_final(config, [rows[i] for i in train], y[train], args.seed, w)
     baseline = majority_baseline(y[train], y[test] if len(test) else y[train])
     if cv is None:
         from training.model import StanceModel
@@ -208,7 +221,7 @@ def run(args) -> dict:
             "unmatched_annotations": len(report.unmatched),
             "unmatched": report.unmatched[:1000],
             "pairs_without_shared_sentence": report.pairs_without_shared_sentence},
-        "config": config, "seed": args.seed, "test_size": args.test_size,
+        "config": config, "seed": args.seed, "test_size": args.test_size, "own_weight": args.own_weight,
         "metrics": figures, "warnings": warnings,
         "aggregation": "mean of sentence probabilities over the shared sentences that carry a stance "
                        "(all shared sentences when none does)",

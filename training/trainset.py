@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 from training.actors import DEFAULT_ACTORS_DIR
@@ -20,7 +21,7 @@ from training.articles import DataError, read_annotations, read_articles, read_p
 from training.dataset import BuildReport, examples_from_articles, examples_from_pairs, sha256_file, to_dataset
 
 __all__ = ["DEFAULT_ARTICLES", "DEFAULT_ANNOTATIONS", "route_inputs", "article_paths", "annotation_files",
-           "input_records", "build_dataset"]
+           "input_records", "build_dataset", "own_weights"]
 
 log = logging.getLogger("training.fit")
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,3 +178,36 @@ def build_dataset(args, inputs: list[dict], dictionary):
     shutil.rmtree(path, ignore_errors=True)
     tmp.rename(path)
     return ds, report, path
+
+
+def own_weights(args, groups: Sequence[str]):
+    """Sample weights that count each example of the user's own inputs ``--own-weight`` times, with
+    ``--add-default``; None when every example weighs the same.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+    groups : sequence of str, length n_samples
+        The examples' ``doc_id``.
+
+    Returns
+    -------
+    ndarray of float, shape (n_samples,), or None
+
+    Raises
+    ------
+    DataError
+        If the weight is not positive, or given without --add-default.
+    """
+    import numpy as np
+
+    if args.own_weight <= 0:
+        raise DataError(f"--own-weight must be positive, got {args.own_weight}")
+    if args.own_weight == 1.0:
+        return None
+    if not args.add_default:
+        raise DataError("--own-weight weighs your data against the default data: it needs --add-default")
+    defaults = {str(p) for p in DEFAULT_ARTICLES}
+    own = {a.id for path in args.articles or [] if path not in defaults for a in read_articles(path)}
+    own |= {r.doc_id for path in args.data or [] for r in read_pairs(path)}
+    return np.where(np.isin(np.asarray(groups), list(own)), args.own_weight, 1.0)
