@@ -5,10 +5,11 @@ Usage::
     python bench/learning_curve.py [--shared ../shared/data/real] [--sizes 100 200 400 800] [--seeds 3]
 
 ``park2021_dsa_train`` plays a user's unlabelled pool (read in place, never copied): its labels are
-revealed only for the rows a selection asks for. Starting from a model of the embedded data, labels are
-added in rounds of 100, 200, 400 and 800 in total, chosen either by :func:`training.select.select` on the
-current model's probabilities (pool-based active learning: the model is refitted after every round and
-chooses the next labels), or at random (nested samples, several seeds). Every model is fitted with the
+revealed only for the rows a selection asks for. Starting from a model of the embedded data, 100, 200, 400
+and 800 labels are added, chosen either by :func:`training.select.select` on the current model's
+probabilities, in rounds of ``--step`` labels (pool-based active learning: the model is refitted after every
+round and chooses the next labels, as a user retrains between sessions), or at random (nested samples,
+several seeds). Every model is fitted with the
 default configuration (no grid search, no calibration, which changes no decision) on the embedded data
 plus the revealed rows, and scored on ``park2021_dsa_valid`` and ``park2021_dsa_test`` with
 :mod:`training.evaluate`. A reference model uses every label of the pool. The figure goes to
@@ -53,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 200, 400, 800], help="labels added in total")
     ap.add_argument("--seeds", type=int, default=3, help="random baselines (default: %(default)s)")
     ap.add_argument("--strategy", choices=["margin", "entropy"], default="margin")
+    ap.add_argument("--step", type=int, default=100,
+                    help="labels per round of selection: the model is refitted after each (default: %(default)s)")
     ap.add_argument("--weight", type=float, default=1.0,
                     help="sample weight of a revealed label against an embedded example (default: %(default)s)")
     ap.add_argument("--no-reference", action="store_true", help="skip the model on every pool label")
@@ -115,15 +118,17 @@ def run(args) -> dict:
     out["start"] = _score(model, dictionary, eval_sets)
     print(f"start (embedded data only): {out['start']}", flush=True)
     chosen: list[str] = []
-    for size in sizes:  # pool-based active learning: the current model picks the next labels
+    rounds = sorted(set(sizes) | set(range(args.step, max(sizes), args.step)))
+    for size in rounds:  # pool-based active learning: the current model picks the next labels
         taken = set(chosen)
         left = [k for k, i in enumerate(pool.ids) if i not in taken]
         proba = model.predict_proba([pool.candidates[k] for k in left])
         picks = select([pool.candidates[k] for k in left], proba, size - len(chosen), strategy=args.strategy)
         chosen += [pool.ids[left[k]] for k in picks]
         model = _fit(base_rows, base_y, *pool.reveal(chosen), args.weight)
-        out["active"][size] = _score(model, dictionary, eval_sets)
-        print(f"selection {size}: {out['active'][size]}", flush=True)
+        if size in sizes:
+            out["active"][size] = _score(model, dictionary, eval_sets)
+            print(f"selection {size}: {out['active'][size]}", flush=True)
     for seed in range(args.seeds):
         order = list(np.random.default_rng(seed).permutation(len(pool.ids)))
         for size in sizes:
@@ -232,7 +237,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{time.perf_counter() - started:.0f} s). `park2021_dsa_train` is the unlabelled pool "
         f"({res['n_pool']} rows whose actors share a sentence); labels are revealed only when chosen. "
         f"Selection: `training.select.select` ({args.strategy}, at most 2 per article, a penalty per repeated "
-        "dyad), refitted after each round; random: nested samples, "
+        f"dyad) in rounds of {args.step} labels, the model refitted after each round (as a user retrains between "
+        "sessions); random: nested samples, "
         f"{args.seeds} seeds. Every model: embedded data + the revealed rows (each revealed row weighted "
         f"{args.weight:g} against an embedded example), default configuration, no grid search. "
         f"Macro-F1 over {', '.join(LABELS)}. Figure: `bench/figures/learning_curve.png`.",
