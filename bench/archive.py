@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/archive.py [--model models/stance.joblib] [--scale 1 10] [--workers 1 2] [--profile]
+    python bench/archive.py [--model models/stance] [--scale 1 10] [--workers 1 2] [--profile]
 
 It builds an archive in a temporary folder (never in the repository) from text the project may use: the
 embedded corpus (``data/corpus``) and the sentences of ``../shared/data/real/park2021_dsa_train.jsonl``,
@@ -106,7 +106,7 @@ def profile(model: str, archive: Path, out: Path) -> None:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--model", default=str(ROOT / "models" / "stance.joblib"))
+    ap.add_argument("--model", default=str(ROOT / "models" / "stance"))
     ap.add_argument("--scale", type=int, nargs="+", default=[1, 10])
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--profile", action="store_true")

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/worst_case.py [--model models/stance.joblib] [--chars 100000] [--memory]
+    python bench/worst_case.py [--model models/stance] [--chars 100000] [--memory]
 
 Each input is built to about ``--chars`` characters (the service's default text limit) and sent through
 :meth:`training.predict.StancePredictor.stance` or ``.dyads`` with the default caps of
