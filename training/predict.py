@@ -257,3 +257,17 @@ class StancePredictor:
         if explain:
             explain_pairs(self.model, [([examples[k] for k in idx], r) for idx, r in zip(groups.values(), out)])
         return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m training.predict --articles PATH --out dyads.parquet``: code an archive (see
+    :mod:`training.archive`). Returns an exit code."""
+    from training.archive import main as archive_main
+
+    return archive_main(argv)
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())
