@@ -36,6 +36,7 @@ from serving.schemas import (
     ValidationErrorOut,
 )
 from serving.settings import Settings
+from serving.ui import install_ui
 from training.actors import ActorDictionary, default_dictionary
 from training.model import ModelError, load_model
 from training.predict import NoWordsError, StancePredictor
@@ -119,7 +120,7 @@ def stance(body: StanceRequest, predictor: Predictor, settings: Config) -> PairS
     """The stance of `source` toward `target` in `text`, with the sentences it rests on."""
     _check_length(body.text, settings, "text")
     try:
-        result = predictor.stance(body.text, body.source, body.target, date=body.date)
+        result = predictor.stance(body.text, body.source, body.target, date=body.date, explain=body.explain)
     except NoWordsError as exc:
         raise invalid(("body", "text"), str(exc), "no_words") from None
     return pair_out(result)
@@ -130,7 +131,7 @@ def dyads(body: DyadsRequest, predictor: Predictor, settings: Config) -> DyadsOu
     """Every directed pair of dictionary actors that share a sentence, with its stance."""
     _check_length(body.text, settings, "text")
     try:
-        results = predictor.dyads(body.text, date=body.date, actors=body.actors)
+        results = predictor.dyads(body.text, date=body.date, actors=body.actors, explain=body.explain)
     except NoWordsError as exc:
         raise invalid(("body", "text"), str(exc), "no_words") from None
     return DyadsOut(dyads=[pair_out(r) for r in results])
@@ -147,7 +148,8 @@ def stance_batch(body: BatchRequest, predictor: Predictor, settings: Config) -> 
     results = []
     for i, item in enumerate(body.items):
         try:
-            results.append(pair_out(predictor.stance(item.text, item.source, item.target, date=item.date)))
+            results.append(pair_out(predictor.stance(item.text, item.source, item.target, date=item.date,
+                                                     explain=item.explain)))
         except NoWordsError as exc:
             raise invalid(("body", "items", i, "text"), str(exc), "no_words") from None
     return BatchOut(results=results)
@@ -197,7 +199,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         Read from the ``GEOSTANCE_*`` environment variables when omitted.
     """
     settings = settings or Settings()
-    app = FastAPI(title="geostance", version="0.1.0", lifespan=lifespan,
+    app = FastAPI(title="geostance", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Stance (support / oppose / neutral) of a state or bloc toward another in news "
                               "text. Offsets refer to the cleaned text (equal to the submitted text without HTML).")
     app.state.settings = settings
@@ -206,6 +208,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_api_route("/health", health, methods=["GET"], response_model=Health, tags=["health"],
                       responses={503: {"model": Health, "description": "The model is unavailable"}})
     app.include_router(router, dependencies=[Security(require_api_key)] if settings.api_key else [])
+    install_ui(app, dependencies=[Security(require_api_key)] if settings.api_key else [])  # /ui, /docs, /redoc
     return app
 
 

@@ -7,6 +7,7 @@ GEOSTANCE_MODEL_PATH       ``models/stance.joblib`` (repo root)   The model arti
 GEOSTANCE_MAX_TEXT_CHARS   100000                                 Longest text accepted, in characters
 GEOSTANCE_MAX_BATCH        256                                    Most items in one ``/v1/stance/batch``
 GEOSTANCE_API_KEY          unset                                  When set, required in header ``X-API-Key``
+GEOSTANCE_TABLE_PATH       unset                                  A dyad table for the page's archive view
 ========================== ====================================== ==========================================
 """
 
@@ -36,6 +37,10 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(
         None, description="When set, every route but /health and the docs requires it in header X-API-Key."
     )
+
+    table_path: Path | None = Field(
+        None, description="A dyad table (.parquet, .csv or .jsonl from archive coding) for /v1/archive and the "
+                          "page's archive view.")
 
     @field_validator("api_key", mode="before")
     @classmethod
