@@ -170,8 +170,11 @@ def series(request: Request,
     """One dyad's counts and net stance per period."""
     table = _table(request)
     s = dyad_series(table, source, target, freq=freq)
-    names = dict(zip(table["source"].astype(str).str.casefold(), table["source_name"].astype(str)))
-    names |= dict(zip(table["target"].astype(str).str.casefold(), table["target_name"].astype(str)))
+    names = {}
+    for side in ("source", "target"):
+        pairs = table[[side, f"{side}_name"]].drop_duplicates().astype(str)
+        for code, name in zip(pairs[side], pairs[f"{side}_name"]):
+            names[code.casefold()] = names[name.casefold()] = name
     periods = [PeriodOut(period=str(r.period), start=r.period.start_time.strftime("%Y-%m-%d"),
                          n_support=int(r.n_support), n_oppose=int(r.n_oppose), n_neutral=int(r.n_neutral), n=int(r.n),
                          net=_num(r.net), net_low=_num(r.net_low), net_high=_num(r.net_high))
