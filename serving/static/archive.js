@@ -27,13 +27,16 @@
     $("archive-info").textContent = `${info.table}: ${info.n_rows.toLocaleString("en")} dyads in ` +
       `${info.n_articles.toLocaleString("en")} articles${span}.`;
     if (info.start) { $("m-start").value = info.start; $("m-end").value = info.end; }
-    const options = (select, chosen) => {
+    const options = (select) => {
       select.replaceChildren(...info.actors.map((a) => G().el("option", { value: a.code, text: `${a.name} (${a.code}, ${a.n})` })));
-      if (chosen) select.value = chosen;
     };
-    options($("s-source"), info.actors[0] && info.actors[0].code);
-    options($("s-target"), info.actors[1] && info.actors[1].code);
-    await showMatrix();
+    options($("s-source"));
+    options($("s-target"));
+    const m = await showMatrix();
+    // start with the dyad of the most articles
+    let best = null;
+    if (m) m.n.forEach((row, i) => row.forEach((n, j) => { if (n > 0 && (!best || n > best.n)) best = { n, i, j }; }));
+    if (best) { $("s-source").value = m.actors[best.i]; $("s-target").value = m.actors[best.j]; }
     await showSeries();
   }
 
@@ -70,6 +73,7 @@
       })));
     $("a-matrix").replaceChildren(el("table", { class: "matrix" }, el("thead", {}, head), el("tbody", {}, rows)),
       el("p", { class: "hint", text: "net = (support − oppose) / articles, from −1 (all oppose) to +1 (all support). Select a cell for its series." }));
+    return m;
   }
 
   async function showSeries(event) {
