@@ -324,10 +324,25 @@ function renderDetail() {
       el("div", { class: "meta" }, el("span", { text: `sentence ${ev.sentence_index}` }), badge(ev.stance), probBar(ev.probabilities),
         x ? el("span", { text: `log-odds ${x.label}/${x.versus} ${fmt(x.logit)}` }) : "",
         el("button", { type: "button", text: "show in text", onclick: () => focusSentence(ev.sentence_index) })),
-      el("div", { class: "text", text: ev.text }), why);
+      el("div", { class: "text" }, markedSentence(ev, d.stance)), why);
   });
   const note = el("p", { class: "explain-note", text: "Each feature is an n-gram of one of the model's views (actors masked as xsrcx, xtgtx, xothx; words stemmed, tagged by side and direction) with the words it comes from. Its weight is tf-idf × (coefficient of the dyad's stance − coefficient of the runner-up label); with the intercept, a sentence's weights add up to its log-odds. The words underlined in the text are the strongest pushes toward the stance." });
   box.replaceChildren(head, d.reason ? el("p", { class: "hint", text: `No stance: ${d.reason}` }) : "", ...items, note);
+}
+
+/* The evidence sentence with the words of its strongest pushes toward the stance underlined. */
+function markedSentence(ev, stance) {
+  const spans = [];
+  const drivers = ev.explanation ? ev.explanation.toward.filter((c) => c.weight >= MIN_WORD_WEIGHT).slice(0, WORDS_PER_SENTENCE) : [];
+  for (const c of drivers) for (const [a, b] of c.spans) spans.push([a, b]);
+  const cuts = [...new Set([0, ev.text.length, ...spans.flat()])].sort((a, b) => a - b);
+  const out = [];
+  for (let k = 0; k + 1 < cuts.length; k++) {
+    const [a, b] = [cuts[k], cuts[k + 1]];
+    const piece = ev.text.slice(a, b);
+    out.push(spans.some(([x, y]) => x <= a && b <= y) && piece.trim() ? el("span", { class: `w-toward st-${stance}` }, piece) : piece);
+  }
+  return out;
 }
 
 function focusSentence(index) {
