@@ -43,6 +43,7 @@ from serving.schemas import (
     ValidationErrorOut,
 )
 from serving.settings import Settings
+from serving.ui import install_ui
 from training.actors import ActorDictionary, default_dictionary
 from training.model import ModelError, load_model
 from training.predict import NoWordsError, StancePredictor
@@ -140,7 +141,7 @@ async def stance(body: StanceRequest, request: Request, predictor: Predictor, se
 
     def work(budget):
         return pair_out(predictor.stance(body.text, body.source, body.target, date=body.date, limits=limits,
-                                         budget=budget))
+                                         budget=budget, explain=body.explain))
 
     try:
         return await run_bounded(request, work, chars=len(body.text))
@@ -155,7 +156,8 @@ async def dyads(body: DyadsRequest, request: Request, predictor: Predictor, sett
     limits = settings.limits
 
     def work(budget):
-        results = predictor.dyads(body.text, date=body.date, actors=body.actors, limits=limits, budget=budget)
+        results = predictor.dyads(body.text, date=body.date, actors=body.actors, limits=limits, budget=budget,
+                                  explain=body.explain)
         return DyadsOut(dyads=[pair_out(r) for r in results])
 
     try:
@@ -180,7 +182,7 @@ async def stance_batch(body: BatchRequest, request: Request, predictor: Predicto
         for i, item in enumerate(body.items):
             try:
                 results.append(pair_out(predictor.stance(item.text, item.source, item.target, date=item.date,
-                                                         limits=limits, budget=budget)))
+                                                         limits=limits, budget=budget, explain=item.explain)))
             except NoWordsError as exc:
                 raise invalid(("body", "items", i, "text"), str(exc), "no_words") from None
         return BatchOut(results=results)
@@ -257,7 +259,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         Read from the ``GEOSTANCE_*`` environment variables when omitted.
     """
     settings = settings or Settings()
-    app = FastAPI(title="geostance", version="0.1.0", lifespan=lifespan,
+    app = FastAPI(title="geostance", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Stance (support / oppose / neutral) of a state or bloc toward another in news "
                               "text. Offsets refer to the cleaned text (equal to the submitted text without HTML).")
     app.state.settings = settings
@@ -270,6 +272,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                       responses={503: {"model": Health, "description": "The model is unavailable"}})
     app.include_router(router, dependencies=[Security(api_key_doc)] if settings.api_key else [])
     app.openapi = _openapi(app, settings)
+    install_ui(app, dependencies=[Security(api_key_doc)] if settings.api_key else [])  # /ui, /docs, /redoc
     return app
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from serving.schemas import (
     ActorInfo,
     ActorOut,
+    ContributionOut,
     EvidenceOut,
+    ExplanationOut,
     MentionOut,
     ModelInfo,
     PairStanceOut,
@@ -13,9 +15,10 @@ from serving.schemas import (
 )
 from training.actors import Actor
 from training.examples import ResolvedActor
+from training.explain import SentenceExplanation
 from training.predict import PairStance
 
-__all__ = ["actor_info", "actor_out", "model_info", "pair_out"]
+__all__ = ["actor_info", "actor_out", "explanation_out", "model_info", "pair_out"]
 
 
 def actor_out(actor: ResolvedActor) -> ActorOut:
@@ -30,9 +33,24 @@ def pair_out(pair: PairStance) -> PairStanceOut:
         source=actor_out(pair.source), target=actor_out(pair.target), stance=pair.stance,
         probabilities=Probabilities(**pair.probabilities) if pair.probabilities else None,
         evidence=[EvidenceOut(sentence_index=e.sentence_index, text=e.text, start=e.start, end=e.end,
-                              stance=e.stance, probabilities=Probabilities(**e.probabilities))
+                              stance=e.stance, probabilities=Probabilities(**e.probabilities),
+                              explanation=explanation_out(e.explanation))
                   for e in pair.evidence],
         reason=pair.reason)
+
+
+def explanation_out(expl: SentenceExplanation | None) -> ExplanationOut | None:
+    """The response shape of a :class:`~training.explain.SentenceExplanation` (None stays None)."""
+    if expl is None:
+        return None
+
+    def contributions(cs):
+        return [ContributionOut(view=c.view, feature=c.feature, value=c.value, weight=c.weight, spans=c.spans)
+                for c in cs]
+
+    return ExplanationOut(label=expl.label, versus=expl.versus, logit=expl.logit, intercept=expl.intercept,
+                          toward=contributions(expl.toward), against=contributions(expl.against),
+                          n_features=expl.n_features)
 
 
 def actor_info(actor: Actor) -> ActorInfo:

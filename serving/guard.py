@@ -38,7 +38,8 @@ __all__ = ["ApiKeyMiddleware", "BodyLimitMiddleware", "Busy", "OPEN_PATHS", "POL
 T = TypeVar("T")
 POLL_S = 0.05  # how often a waiting request looks for its client's disconnect
 GRACE_S = 0.5  # after the deadline, how long to wait for the worker to notice its budget
-OPEN_PATHS = frozenset({"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
+OPEN_PATHS = frozenset({"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json", "/", "/ui"})
+OPEN_PREFIXES = ("/ui/static/", "/docs/assets/")  # the page and the docs' own files: no data behind them
 
 
 def key_ok(headers: Headers, expected: str) -> bool:
@@ -50,14 +51,16 @@ def key_ok(headers: Headers, expected: str) -> bool:
 class ApiKeyMiddleware:
     """401 unless header ``X-API-Key`` holds the key, checked before anything reads the body.
 
-    ``/health`` and the docs stay open (``/health`` then shows no details).
+    ``/health``, the docs and the page's files stay open (``/health`` then shows no details; the page
+    sends the key the user types in).
     """
 
     def __init__(self, app: ASGIApp, *, key: str):
         self.app, self.key = app, key
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("path") in OPEN_PATHS:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)

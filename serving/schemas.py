@@ -11,10 +11,12 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_serializer
 from pydantic_core import PydanticCustomError
 
 from training.articles import LABELS
+from training.explain import MAX_TOP
+from training.features import VIEWS
 from training.predict import REASONS
 
 CLEANED = ("Offsets refer to the cleaned text (HTML tags removed, entities decoded); "
@@ -69,6 +71,9 @@ def _iso_date(value):
 Date = Annotated[dt.date | None, BeforeValidator(_iso_date), Field(
     json_schema_extra={"pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
     description="The text's date, YYYY-MM-DD; decides which leaders speak for their state (today if omitted).")]
+Explain = Annotated[bool, Field(
+    description="Also return, for each evidence sentence, the features that pushed it toward the pair's stance "
+                "and against it, with their weights and the words they come from (`evidence[].explanation`).")]
 
 
 def _examples(*examples: dict) -> ConfigDict:
@@ -85,6 +90,7 @@ class StanceRequest(BaseModel):
     source: ActorName
     target: ActorName
     date: Date = None
+    explain: Explain = False
 
 
 class DyadsRequest(BaseModel):
@@ -96,6 +102,7 @@ class DyadsRequest(BaseModel):
     date: Date = None
     actors: list[ActorName] | None = Field(
         None, max_length=100, description="Keep only pairs among these actors (codes or names); all when omitted.")
+    explain: Explain = False
 
 
 class BatchRequest(BaseModel):
@@ -145,6 +152,43 @@ class ActorOut(BaseModel):
     mentions: list[MentionOut] = Field(description="Empty when the actor is not found. " + CLEANED)
 
 
+View = Literal[VIEWS]  # type: ignore[valid-type]
+
+
+class ContributionOut(BaseModel):
+    """One feature's push on a sentence's log-odds of the pair's stance against the runner-up label."""
+
+    model_config = _examples({"view": "relation", "feature": "fw:condemn", "value": 0.41, "weight": 1.23,
+                              "spans": [[6, 15]]})
+    view: View = Field(description="The model's view the feature belongs to: " + ", ".join(VIEWS) + ".")
+    feature: str = Field(description="The n-gram as the model reads it: actors masked as xsrcx/xtgtx/xothx, "
+                                     "words stemmed and tagged in the between, relation and near views.")
+    value: float = Field(description="Its TF-IDF value in the sentence.")
+    weight: float = Field(description="value x (coefficient of `label` - coefficient of `versus`); positive "
+                                      "pushes toward `label`.")
+    spans: list[tuple[int, int]] = Field(description="[start, end] offsets **into the evidence sentence** "
+                                                     "(`evidence.text`) of the words it comes from; empty when "
+                                                     "it has none (a flag such as `_passive`).")
+
+
+class ExplanationOut(BaseModel):
+    """Why an evidence sentence leans toward the pair's stance (`label`) rather than the runner-up
+    (`versus`): `intercept` plus the weights of all the sentence's features equals `logit`,
+    log(p_label / p_versus) of the sentence."""
+
+    model_config = _examples({"label": "oppose", "versus": "neutral", "logit": 4.65, "intercept": -0.36,
+                              "toward": [ContributionOut.model_config["json_schema_extra"]["examples"][0]],
+                              "against": [], "n_features": 22})
+    label: Label
+    versus: Label
+    logit: float = Field(description="log(p_label / p_versus) of this sentence.")
+    intercept: float = Field(description="The classifier's intercept for label minus that for versus.")
+    toward: list[ContributionOut] = Field(max_length=MAX_TOP, description="Strongest pushes toward `label` first.")
+    against: list[ContributionOut] = Field(max_length=MAX_TOP,
+                                           description="Strongest pushes toward `versus` first (negative weights).")
+    n_features: int = Field(description="Non-zero features of the sentence (all count in `logit`).")
+
+
 class EvidenceOut(BaseModel):
     """A sentence in which both actors occur, with its own stance."""
 
@@ -158,6 +202,14 @@ class EvidenceOut(BaseModel):
     end: int = Field(description="End offset of the sentence (exclusive). " + CLEANED)
     stance: Label
     probabilities: Probabilities
+    explanation: ExplanationOut | None = Field(None, description="Only when the request asked `explain: true`.")
+
+    @model_serializer(mode="wrap")
+    def _omit_unasked_explanation(self, handler):
+        data = handler(self)
+        if isinstance(data, dict) and data.get("explanation") is None:
+            data.pop("explanation", None)
+        return data
 
 
 class PairStanceOut(BaseModel):

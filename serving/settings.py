@@ -1,22 +1,6 @@
 """Service settings, read from environment variables with the prefix ``GEOSTANCE_``.
 
-======================================= ===================== ===============================================
-Variable                                Default               Meaning
-======================================= ===================== ===============================================
-GEOSTANCE_MODEL_PATH                    ``models/stance``     The model (link to a version folder)
-GEOSTANCE_MAX_TEXT_CHARS                100000                Longest text accepted, in characters
-GEOSTANCE_MAX_BATCH                     256                   Most items in one ``/v1/stance/batch``
-GEOSTANCE_MAX_BODY_BYTES                33554432              Largest request body, in bytes (413 beyond)
-GEOSTANCE_MAX_MENTIONS_PER_SENTENCE     100                   Actor mentions in one sentence (413 beyond)
-GEOSTANCE_MAX_PAIRS_PER_SENTENCE        240                   Directed pairs in one sentence (413 beyond)
-GEOSTANCE_MAX_DYADS                     2000                  Directed pair examples in one text (413 beyond)
-GEOSTANCE_REQUEST_TIMEOUT_S             10                    Time budget of one prediction request (503)
-GEOSTANCE_MAX_CONCURRENT                number of cores       Predictions computed at once
-GEOSTANCE_QUEUE_WAIT_S                  2                     Longest wait for a free slot (503 busy)
-GEOSTANCE_LIGHT_TEXT_CHARS              5000                  Requests with no more text keep a slot free
-GEOSTANCE_API_KEY                       unset                 When set, required in header ``X-API-Key``
-======================================= ===================== ===============================================
-"""
+======================================= ===================== ========================================"""
 
 from __future__ import annotations
 
@@ -59,6 +43,10 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(
         None, description="When set, every route but /health and the docs requires it in header X-API-Key."
     )
+
+    table_path: Path | None = Field(
+        None, description="A dyad table (.parquet, .csv or .jsonl from archive coding) for /v1/archive and the "
+                          "page's archive view.")
 
     @field_validator("api_key", mode="before")
     @classmethod

@@ -29,6 +29,7 @@ from training.examples import (
     resolve_in,
     resolve_pair,
 )
+from training.explain import SentenceExplanation, explain_pair, explain_pairs
 from training.limits import DEFAULT_LIMITS, Budget, Limits
 from training.model import StanceModel
 from training.text import has_words
@@ -55,6 +56,8 @@ class Evidence:
     stance : str
     probabilities : dict of str to float
         ``support``, ``oppose``, ``neutral``; sum to 1.
+    explanation : SentenceExplanation or None
+        Why the sentence leans as it does (:mod:`training.explain`), when asked for.
     """
 
     sentence_index: int
@@ -63,6 +66,7 @@ class Evidence:
     end: int
     stance: str
     probabilities: dict[str, float]
+    explanation: SentenceExplanation | None = None  # set when asked for (explain=True)
 
 
 @dataclass
@@ -162,7 +166,7 @@ class StancePredictor:
 
     def stance(self, text: str, source: str, target: str, *, date: dt.date | None = None,
                source_span: str | None = None, target_span: str | None = None, limits: Limits = DEFAULT_LIMITS,
-               budget: Budget | None = None) -> PairStance:
+               budget: Budget | None = None, explain: bool = False) -> PairStance:
         """The stance of ``source`` toward ``target`` in ``text``.
 
         Parameters
@@ -179,6 +183,8 @@ class StancePredictor:
         limits : Limits, default=DEFAULT_LIMITS
         budget : Budget, optional
             Checked between sentences and before scoring.
+        explain : bool, default=False
+            Attach to each evidence sentence the features that drove it (:mod:`training.explain`).
 
         Returns
         -------
@@ -197,10 +203,14 @@ class StancePredictor:
         if budget is not None:
             budget.check()
         probs, known = self.model.score(examples)
-        return self._judge(doc, src, tgt, examples, probs, known)
+        result = self._judge(doc, src, tgt, examples, probs, known)
+        if explain:
+            explain_pair(self.model, examples, result)
+        return result
 
     def dyads(self, text: str, *, date: dt.date | None = None, actors: Sequence[str] | None = None,
-              limits: Limits = DEFAULT_LIMITS, budget: Budget | None = None) -> list[PairStance]:
+              limits: Limits = DEFAULT_LIMITS, budget: Budget | None = None,
+              explain: bool = False) -> list[PairStance]:
         """Every directed pair of dictionary actors that share a sentence, with its stance.
 
         Parameters
@@ -211,6 +221,8 @@ class StancePredictor:
             Keep only pairs among these actors (codes or names, resolved with the dictionary).
         limits : Limits, default=DEFAULT_LIMITS
         budget : Budget, optional
+        explain : bool, default=False
+            Attach explanations to the evidence, as in :meth:`stance`.
 
         Returns
         -------
@@ -242,6 +254,8 @@ class StancePredictor:
             tgt = ResolvedActor(b, b, self.dictionary.actors[b].name, self.dictionary.actors[b].kind,
                                 list(doc.mentions_of(b)))
             out.append(self._judge(doc, src, tgt, [examples[k] for k in idx], probs[idx], known[idx]))
+        if explain:
+            explain_pairs(self.model, [([examples[k] for k in idx], r) for idx, r in zip(groups.values(), out)])
         return out
 
 
