@@ -18,7 +18,7 @@ from pathlib import Path
 
 from training.actors import ActorDictionary
 from training.articles import LABELS, Annotation, Article, LabelledPair
-from training.examples import candidate_examples, pair_examples, prepare, resolve_pair
+from training.examples import candidate_examples, pair_examples, prepare, resolve_pair, with_literal_actors
 
 __all__ = ["BuildReport", "examples_from_articles", "examples_from_pairs", "to_dataset", "sha256_file"]
 
@@ -84,6 +84,9 @@ def examples_from_articles(articles: Sequence[Article], annotations: Iterable[An
             report.unannotated_articles.append(article.id)
             continue
         doc = prepare(article.text, dictionary, doc_id=article.id, date=article.date)
+        literal = {n for a in notes for n in (a.source, a.target) if _code(dictionary, n, article) == n}
+        if literal:  # people, parties, companies named in the annotations act in their article
+            doc = with_literal_actors(doc, dictionary, literal)
         examples = candidate_examples(doc)
         index = {(e["sentence_index"], e["source"], e["target"]): e for e in examples}
         for e in examples:

@@ -21,7 +21,7 @@ from training.limits import DEFAULT_LIMITS, Budget, LimitExceeded, Limits
 from training.text import Sentence, clean_text, split_sentences
 
 __all__ = ["Document", "ResolvedActor", "prepare", "candidate_examples", "resolve_in", "resolve_pair",
-           "pair_examples"]
+           "pair_examples", "with_literal_actors"]
 
 
 @dataclass
@@ -97,6 +97,11 @@ def prepare(text: str, dictionary: ActorDictionary, *, doc_id: str = "", date: d
     cleaned = clean_text(text)
     sentences = split_sentences(cleaned)
     mentions = roles.assign_roles(cleaned, sentences, dictionary.find(cleaned, date=date), dictionary)
+    return Document(doc_id, cleaned, date, sentences, mentions, _by_sentence(sentences, mentions))
+
+
+def _by_sentence(sentences: list[Sentence], mentions: list[Mention]) -> list[list[Mention]]:
+    """The acting mentions (role ``"actor"``, in text order) inside each sentence, in one pass over both."""
     acting = [m for m in mentions if m.role == "actor"]
     by_sentence: list[list[Mention]] = [[] for _ in sentences]
     k = 0
@@ -108,7 +113,55 @@ def prepare(text: str, dictionary: ActorDictionary, *, doc_id: str = "", date: d
             by_sentence[i].append(acting[j])
             j += 1
         k = j
-    return Document(doc_id, cleaned, date, sentences, mentions, by_sentence)
+    return by_sentence
+
+
+_NOT_SURNAME = frozenset("party group union league front movement council company corp inc ltd bank fund ministry "
+                         "court army police agency institute university foundation association club times post "
+                         "news network committee commission authority board federation alliance".split())
+
+
+def _name_forms(name: str) -> list[str]:
+    """The name, and for a person's name of two or three capitalised words its last word too."""
+    words = name.split()
+    if 2 <= len(words) <= 3 and all(w[:1].isupper() and w.replace("-", "").replace("'", "").isalpha() for w in words) \
+            and words[-1].lower() not in _NOT_SURNAME and len(words[-1]) > 2:
+        return [name, words[-1]]
+    return [name]
+
+
+def with_literal_actors(doc: Document, dictionary: ActorDictionary, names: set[str]) -> Document:
+    """``doc`` with literal actors added: every occurrence of each name becomes a mention coded by the name.
+
+    Used for training on annotations that name actors the dictionary does not know (people, parties,
+    companies): within their article, they are actors like any other, so their unannotated pairs are
+    ``neutral`` examples too. A person's name ("Ann Kowal") is also found by its last word ("Kowal"), as
+    news copy refers to people after their first mention (unless two of the names share it). Where a
+    literal occurrence overlaps a dictionary mention, the longer wins (a dictionary mention wins a tie).
+
+    Parameters
+    ----------
+    doc : Document
+    dictionary : ActorDictionary
+    names : set of str
+        Names as written in the annotations (trimmed); each mention's code is the name.
+
+    Returns
+    -------
+    Document
+    """
+    forms = {name: _name_forms(name) for name in sorted(names)}
+    shared = {f for fs in forms.values() for f in fs[1:] if sum(f in gs[1:] for gs in forms.values()) > 1}
+    extra = [m._replace(code=name, role="actor") for name, fs in forms.items()
+             for form in fs if form not in shared for m in dictionary.find_literal(doc.text, form)]
+    if not extra:
+        return doc
+    merged, last_end = [], -1
+    for m in sorted(doc.mentions + extra, key=lambda m: (m.start, -(m.end - m.start))):
+        if m.start >= last_end:
+            merged.append(m)
+            last_end = m.end
+    return Document(doc.doc_id, doc.text, doc.date, doc.sentences, merged, _by_sentence(doc.sentences, merged))
 
 
 def _example(doc: Document, i: int, source: str, target: str, src: list[Mention], tgt: list[Mention],
