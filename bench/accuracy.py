@@ -5,7 +5,7 @@ Usage::
     python bench/accuracy.py [--shared ../shared/data/real] [--out bench/RESULTS.md]
         [--no-search] [--calibration {temperature,none,sigmoid,isotonic}] [--work DIR]
 
-Trains two models into a scratch folder (``models/stance.joblib`` is never touched): the default
+Trains two models into a scratch folder (``models/stance`` is never touched): the default
 model on the embedded data, and one on ``park2021_dsa_train`` + ``conflibert_cameo_train`` + the
 embedded data. Evaluates them, a majority-class baseline (of each model's training labels) and the
 dictionary coder (:mod:`bench.coder`) on the real sets with the service's rule
@@ -43,6 +43,8 @@ DEFAULT_EVAL = ("park2021_dsa_test", "park2021_dsa_valid", "udpetrarch_gsr", "co
 TRAIN_SETS = ("park2021_dsa_train", "conflibert_cameo_train")
 DATA_EVAL = ("park2021_dsa_test", "udpetrarch_gsr")
 START, END = "<!-- tried:start -->", "<!-- tried:end -->"
+# sections written by other benchmarks, kept whole (markers included) when this report is rewritten
+KEPT = [("<!-- learning-curve:start -->", "<!-- learning-curve:end -->")]
 TRIED_DEFAULT = "(Record experiments here: what was changed, the figures it gave, and whether it was kept.)"
 
 
@@ -60,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _train(name: str, extra: list[str], args, work: Path) -> tuple[Path, Counter]:
     """Train one model with :func:`training.fit.main`; returns its path and training label counts."""
-    out = work / f"{name}.joblib"
+    out = work / name
     argv = ["--out", str(out), "--cache-dir", str(work / "cache"), *extra]
     if args.no_search:
         argv.append("--no-search")
@@ -114,9 +116,20 @@ def tried_section(path: Path) -> str:
     return TRIED_DEFAULT
 
 
+def kept_sections(path: Path) -> str:
+    """Sections other benchmarks write between their own markers (the learning curve), carried over whole."""
+    if not path.is_file():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    kept = [m.group(0) for start, end in KEPT
+            for m in [re.search(re.escape(start) + r".*?" + re.escape(end), text, re.DOTALL)] if m]
+    return "".join(f"\n{block}\n" for block in kept)
+
+
 def write_report(path: Path, table: str, details: list[str], command: str, seconds: float) -> None:
-    """Write the report, carrying over the "What was tried" section unchanged."""
+    """Write the report, carrying over the "What was tried" section and the other benchmarks' sections."""
     tried = tried_section(path)
+    kept = kept_sections(path)
     versions = ", ".join(f"{k} {v}" for k, v in library_versions().items())
     body = f"""# Accuracy on the real labelled-pair sets
 
@@ -145,7 +158,7 @@ the pair could not be judged, by reason (`same_actor`: both names resolve to one
 {START}
 {tried}
 {END}
-"""
+{kept}"""
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(body, encoding="utf-8")
     tmp.replace(path)

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/speed.py [--model models/stance.joblib] [--http] [--rate 200] [--seconds 10]
+    python bench/speed.py [--model models/stance] [--http] [--rate 200] [--seconds 10]
 
 In process, it runs the embedded corpus through the same path as the service (clean, split, find actors,
 build every dyad, mask, TF-IDF, logistic regression, aggregate) on one core, and reports sentences and
@@ -101,7 +101,7 @@ def over_http(model_path: str, rate: float, seconds: float) -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python bench/speed.py", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--model", default=str(ROOT / "models" / "stance.joblib"))
+    ap.add_argument("--model", default=str(ROOT / "models" / "stance"))
     ap.add_argument("--http", action="store_true", help="also measure the HTTP service")
     ap.add_argument("--rate", type=float, default=200.0, help="requests per second (default: %(default)s)")
     ap.add_argument("--seconds", type=float, default=10.0, help="how long to send (default: %(default)s)")

@@ -4,23 +4,30 @@ A thin layer over :class:`training.predict.StancePredictor`: the model and the a
 once, in the lifespan, and handed to the routes by dependencies; the routes only translate requests into
 library calls and results into responses. Settings come from ``GEOSTANCE_*`` environment variables
 (:mod:`serving.settings`). A model that cannot be loaded does not stop the service: ``/health`` and the
-prediction routes then answer 503 with the reason.
+prediction routes then answer 503 with the reason (without paths or hashes).
+
+Prediction work is bounded (:mod:`serving.guard`): it runs in worker threads, a few at once, under the caps
+of :class:`training.limits.Limits` and a time budget cancelled when the client disconnects, so the event
+loop keeps answering ``/health`` and light requests whatever a heavy one costs. The API key, when set, is
+checked by a pure ASGI middleware before the body is read.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, Security
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader
+from starlette.datastructures import Headers
 
 from serving.convert import actor_info, model_info, pair_out
 from serving.errors import ModelUnavailable, RequestIdMiddleware, install_error_handlers, invalid
+from serving.guard import ApiKeyMiddleware, BodyLimitMiddleware, StrictJSONRoute, Workers, key_ok, run_bounded
 from serving.schemas import (
     ActorInfo,
     BatchOut,
@@ -52,15 +59,25 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Load the actor dictionary and the model once; keep the load error instead of failing."""
     settings: Settings = app.state.settings
     app.state.dictionary, app.state.predictor, app.state.unavailable = None, None, None
+    app.state.workers = Workers(settings.max_concurrent)
     try:
         app.state.dictionary = default_dictionary()
         app.state.predictor = StancePredictor(load_model(settings.model_path), app.state.dictionary)
         log.info("model %s loaded (sha256 %s)", settings.model_path,
                  app.state.predictor.model.metadata.get("sha256", "")[:12])
-    except (ModelError, FileNotFoundError, ValueError) as exc:  # dictionary errors are the latter two
-        app.state.unavailable = str(exc)
+    except ModelError as exc:
+        app.state.unavailable = exc.public
         log.error("model unavailable: %s", exc)
-    yield
+    except (FileNotFoundError, ValueError) as exc:  # the dictionary's errors
+        app.state.unavailable = "the actor dictionary could not be loaded"
+        log.error("actor dictionary unavailable: %s", exc)
+    except Exception:  # whatever else goes wrong, the service starts and says it is unavailable
+        app.state.unavailable = "the model could not be loaded (see the service log)"
+        log.exception("model unavailable")
+    try:
+        yield
+    finally:
+        app.state.workers.close()
 
 
 # -- dependencies -------------------------------------------------------------------------------------
@@ -83,15 +100,8 @@ async def get_dictionary(request: Request) -> ActorDictionary:
     return dictionary
 
 
-async def require_api_key(request: Request, key: Annotated[str | None, Security(_api_key_header)] = None) -> None:
-    """401 unless header ``X-API-Key`` holds the configured key."""
-    expected = request.app.state.settings.api_key
-    if expected is None:
-        return
-    if not key:
-        raise HTTPException(401, "missing API key: send it in the X-API-Key header")
-    if not secrets.compare_digest(key.encode(), expected.get_secret_value().encode()):
-        raise HTTPException(401, "invalid API key (header X-API-Key)")
+async def api_key_doc(key: Annotated[str | None, Security(_api_key_header)] = None) -> None:
+    """Declares the key in the OpenAPI schema; :class:`serving.guard.ApiKeyMiddleware` checks it."""
 
 
 Predictor = Annotated[StancePredictor, Depends(get_predictor)]
@@ -105,52 +115,77 @@ def _check_length(text: str, settings: Settings, where: str) -> None:
 
 
 _ERRORS = {401: {"model": ErrorOut, "description": "Missing or wrong X-API-Key (when a key is configured)"},
-           422: {"model": ValidationErrorOut, "description": "Invalid request; the input is never echoed"},
+           422: {"model": ValidationErrorOut, "description": "Invalid request (also: body not UTF-8, JSON nested too "
+                                                            "deep, lone surrogates); the input is never echoed"},
            500: {"model": ErrorOut, "description": "Unexpected error, with a request id"},
            503: {"model": ErrorOut, "description": "The model is unavailable; `reason` says why"}}
-_PREDICT_ERRORS = {**_ERRORS, 413: {"model": ErrorOut, "description": "Text longer than GEOSTANCE_MAX_TEXT_CHARS"}}
+_PREDICT_ERRORS = {**_ERRORS,
+                   413: {"model": ErrorOut, "description": "Body larger than GEOSTANCE_MAX_BODY_BYTES, text longer "
+                         "than "
+                         "GEOSTANCE_MAX_TEXT_CHARS, or a cap exceeded (`limit` and `value` name it: "
+                         "GEOSTANCE_MAX_MENTIONS_PER_SENTENCE, GEOSTANCE_MAX_PAIRS_PER_SENTENCE, GEOSTANCE_MAX_DYADS)"},
+                   503: {"model": ErrorOut, "description": "The model is unavailable, the time budget "
+                         "(GEOSTANCE_REQUEST_TIMEOUT_S) is spent, or every prediction slot is busy; `reason` says "
+                         "which"}}
 
-router = APIRouter()
+router = APIRouter(route_class=StrictJSONRoute)
 
 
 # -- routes ----------------------------------------------------------------------------------------------
 @router.post("/v1/stance", response_model=PairStanceOut, responses=_PREDICT_ERRORS, tags=["stance"])
-def stance(body: StanceRequest, predictor: Predictor, settings: Config) -> PairStanceOut:
+async def stance(body: StanceRequest, request: Request, predictor: Predictor, settings: Config) -> PairStanceOut:
     """The stance of `source` toward `target` in `text`, with the sentences it rests on."""
     _check_length(body.text, settings, "text")
+    limits = settings.limits
+
+    def work(budget):
+        return pair_out(predictor.stance(body.text, body.source, body.target, date=body.date, limits=limits,
+                                         budget=budget))
+
     try:
-        result = predictor.stance(body.text, body.source, body.target, date=body.date)
+        return await run_bounded(request, work, chars=len(body.text))
     except NoWordsError as exc:
         raise invalid(("body", "text"), str(exc), "no_words") from None
-    return pair_out(result)
 
 
 @router.post("/v1/dyads", response_model=DyadsOut, responses=_PREDICT_ERRORS, tags=["stance"])
-def dyads(body: DyadsRequest, predictor: Predictor, settings: Config) -> DyadsOut:
+async def dyads(body: DyadsRequest, request: Request, predictor: Predictor, settings: Config) -> DyadsOut:
     """Every directed pair of dictionary actors that share a sentence, with its stance."""
     _check_length(body.text, settings, "text")
+    limits = settings.limits
+
+    def work(budget):
+        results = predictor.dyads(body.text, date=body.date, actors=body.actors, limits=limits, budget=budget)
+        return DyadsOut(dyads=[pair_out(r) for r in results])
+
     try:
-        results = predictor.dyads(body.text, date=body.date, actors=body.actors)
+        return await run_bounded(request, work, chars=len(body.text))
     except NoWordsError as exc:
         raise invalid(("body", "text"), str(exc), "no_words") from None
-    return DyadsOut(dyads=[pair_out(r) for r in results])
 
 
 @router.post("/v1/stance/batch", response_model=BatchOut, responses=_PREDICT_ERRORS, tags=["stance"])
-def stance_batch(body: BatchRequest, predictor: Predictor, settings: Config) -> BatchOut:
-    """Several `/v1/stance` requests at once (at most GEOSTANCE_MAX_BATCH), answered in order."""
+async def stance_batch(body: BatchRequest, request: Request, predictor: Predictor, settings: Config) -> BatchOut:
+    """Several `/v1/stance` requests at once (at most GEOSTANCE_MAX_BATCH), answered in order; the caps hold per
+    item, the time budget for the whole batch."""
     if len(body.items) > settings.max_batch:
         raise invalid(("body", "items"), f"a batch holds at most {settings.max_batch} items "
                       f"(GEOSTANCE_MAX_BATCH); this one has {len(body.items)}", "too_long")
     for i, item in enumerate(body.items):
         _check_length(item.text, settings, f"items[{i}].text")
-    results = []
-    for i, item in enumerate(body.items):
-        try:
-            results.append(pair_out(predictor.stance(item.text, item.source, item.target, date=item.date)))
-        except NoWordsError as exc:
-            raise invalid(("body", "items", i, "text"), str(exc), "no_words") from None
-    return BatchOut(results=results)
+    limits = settings.limits
+
+    def work(budget):
+        results = []
+        for i, item in enumerate(body.items):
+            try:
+                results.append(pair_out(predictor.stance(item.text, item.source, item.target, date=item.date,
+                                                         limits=limits, budget=budget)))
+            except NoWordsError as exc:
+                raise invalid(("body", "items", i, "text"), str(exc), "no_words") from None
+        return BatchOut(results=results)
+
+    return await run_bounded(request, work, chars=sum(len(item.text) for item in body.items))
 
 
 @router.get("/v1/actors/resolve", response_model=ActorInfo,
@@ -178,14 +213,39 @@ async def model(predictor: Predictor) -> ModelInfo:
 
 
 async def health(request: Request) -> JSONResponse:
-    """200 when the model is loaded, else 503 with the reason. Never needs an API key."""
+    """200 when the model is loaded, else 503. Never needs an API key; with a key configured, the details
+    (sha256, created, labels, reason) are shown only to a request that sends it."""
+    settings: Settings = request.app.state.settings
+    details = settings.api_key is None or key_ok(Headers(scope=request.scope), settings.api_key.get_secret_value())
     predictor = getattr(request.app.state, "predictor", None)
     if predictor is None:
-        reason = getattr(request.app.state, "unavailable", None) or "the model is not loaded"
-        return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+        body = {"status": "unavailable"}
+        if details:
+            body["reason"] = getattr(request.app.state, "unavailable", None) or "the model is not loaded"
+        return JSONResponse(body, status_code=503)
     meta = predictor.model.metadata
-    return JSONResponse({"status": "ok", "model_sha256": meta.get("sha256"), "model_created": meta.get("created"),
-                         "labels": meta.get("labels")})
+    body = {"status": "ok"}
+    if details:
+        body.update(model_sha256=meta.get("sha256"), model_created=meta.get("created"), labels=meta.get("labels"))
+    return JSONResponse(body)
+
+
+def _openapi(app: FastAPI, settings: Settings):
+    """The schema, with the limits set at start-up (text length, batch size) stated where they apply."""
+    def openapi():
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                                 routes=app.routes)
+            models = schema.get("components", {}).get("schemas", {})
+            for name in ("StanceRequest", "DyadsRequest"):
+                if "text" in models.get(name, {}).get("properties", {}):
+                    models[name]["properties"]["text"]["maxLength"] = settings.max_text_chars
+            if "items" in models.get("BatchRequest", {}).get("properties", {}):
+                models["BatchRequest"]["properties"]["items"]["maxItems"] = settings.max_batch
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    return openapi
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -202,10 +262,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               "text. Offsets refer to the cleaned text (equal to the submitted text without HTML).")
     app.state.settings = settings
     install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    if settings.api_key is not None:  # inside the request id, so a 401 carries one too
+        app.add_middleware(ApiKeyMiddleware, key=settings.api_key.get_secret_value())
     app.add_middleware(RequestIdMiddleware)
     app.add_api_route("/health", health, methods=["GET"], response_model=Health, tags=["health"],
                       responses={503: {"model": Health, "description": "The model is unavailable"}})
-    app.include_router(router, dependencies=[Security(require_api_key)] if settings.api_key else [])
+    app.include_router(router, dependencies=[Security(api_key_doc)] if settings.api_key else [])
+    app.openapi = _openapi(app, settings)
     return app
 
 

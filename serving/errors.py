@@ -6,6 +6,8 @@
 - Validation errors keep only ``type``, ``loc`` and ``msg`` (pydantic's ``input`` and ``ctx`` would echo
   the request), with each part cut short and at most :data:`MAX_ERRORS` errors, so the body stays small
   whatever was sent.
+- A cap of :class:`training.limits.Limits` exceeded answers 413 naming it (``limit``, ``value`` and the
+  setting); a spent time budget or no free prediction slot answers 503 with a ``reason``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from serving.guard import Busy
+from training.limits import BudgetExceeded, LimitExceeded
 from training.predict import NoWordsError
 
 __all__ = ["MAX_ERRORS", "ModelUnavailable", "RequestIdMiddleware", "install_error_handlers", "invalid"]
@@ -116,8 +120,30 @@ async def _unavailable(request: Request, exc: ModelUnavailable) -> JSONResponse:
     return JSONResponse({"detail": "the model is unavailable", "reason": exc.reason}, status_code=503)
 
 
+async def _limit(request: Request, exc: LimitExceeded) -> JSONResponse:
+    setting = f"GEOSTANCE_{exc.limit.upper()}"
+    return JSONResponse({"detail": f"{str(exc)[:_MAX_MSG]}; set {setting} to change it", "limit": exc.limit,
+                         "value": exc.value}, status_code=413)
+
+
+async def _budget(request: Request, exc: BudgetExceeded) -> JSONResponse:
+    seconds = request.app.state.settings.request_timeout_s
+    return JSONResponse({"detail": "the request took too long", "reason": f"the time budget of {seconds:g} s is "
+                         "spent (GEOSTANCE_REQUEST_TIMEOUT_S)"}, status_code=503, headers={"Retry-After": "1"})
+
+
+async def _busy(request: Request, exc: Busy) -> JSONResponse:
+    settings = request.app.state.settings
+    return JSONResponse({"detail": "the service is busy", "reason": f"all {settings.max_concurrent} prediction slots "
+                         f"stayed taken for {settings.queue_wait_s:g} s (GEOSTANCE_MAX_CONCURRENT, "
+                         "GEOSTANCE_QUEUE_WAIT_S); retry later"}, status_code=503, headers={"Retry-After": "1"})
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Register the handlers for validation errors, text without words and a missing model."""
+    """Register the handlers for validation errors, text without words, a missing model, caps and budgets."""
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(NoWordsError, _no_words)
     app.add_exception_handler(ModelUnavailable, _unavailable)
+    app.add_exception_handler(LimitExceeded, _limit)
+    app.add_exception_handler(BudgetExceeded, _budget)
+    app.add_exception_handler(Busy, _busy)

@@ -19,30 +19,43 @@ from training.predict import REASONS
 
 CLEANED = ("Offsets refer to the cleaned text (HTML tags removed, entities decoded); "
            "for text without HTML they equal offsets into the submitted text.")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+NOT_BLANK = r"\S"  # the schema's pattern for text and names: at least one character that is not white space
 Label = Literal[LABELS]  # type: ignore[valid-type]
 Reason = Literal[REASONS]  # type: ignore[valid-type]
 
 
+def _no_surrogates(value: str, what: str) -> None:
+    if not value.isascii() and _SURROGATE.search(value):
+        raise PydanticCustomError("surrogate", f"{what} holds a lone surrogate (U+D800-U+DFFF), which is not a "
+                                               "character; send valid Unicode")
+
+
 def _text(value: str) -> str:
-    if not value.strip():
+    if not re.search(NOT_BLANK, value):
         raise PydanticCustomError("blank_text", "text is empty or blank")
+    _no_surrogates(value, "text")
     return value
 
 
 def _name(value: str) -> str:
-    value = value.strip()
-    if not value:
+    if not re.search(NOT_BLANK, value):
         raise PydanticCustomError("blank_name", "actor name is empty or blank")
-    return value
+    _no_surrogates(value, "actor name")
+    return value.strip()
 
 
+# The schema states what the validators enforce (min length, max length, pattern); the validators give the
+# messages. GEOSTANCE_MAX_TEXT_CHARS is added to the schema as maxLength by serving.app.
 Text = Annotated[str, AfterValidator(_text), Field(
-    description="Article or sentence in English; HTML is cleaned. At most GEOSTANCE_MAX_TEXT_CHARS "
-                "characters (default 100000): longer texts get 413.")]
+    json_schema_extra={"minLength": 1, "pattern": NOT_BLANK},
+    description="Article or sentence in English; HTML is cleaned. Not blank, no lone surrogates. At most "
+                "GEOSTANCE_MAX_TEXT_CHARS characters (default 100000): longer texts get 413.")]
 ActorName = Annotated[str, Field(max_length=200), AfterValidator(_name), Field(
-    description="A code (CHN, EU), CAMEO code, name, demonym, capital or leader; trimmed, any case. "
-                "A name not in the dictionary is matched literally.")]
+    json_schema_extra={"minLength": 1, "pattern": NOT_BLANK},
+    description="A code (CHN, EU), CAMEO code, name, demonym, capital or leader; trimmed, any case; not blank, "
+                "at most 200 characters. A name not in the dictionary is matched literally.")]
 
 
 def _iso_date(value):
@@ -54,6 +67,7 @@ def _iso_date(value):
 
 
 Date = Annotated[dt.date | None, BeforeValidator(_iso_date), Field(
+    json_schema_extra={"pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
     description="The text's date, YYYY-MM-DD; decides which leaders speak for their state (today if omitted).")]
 
 
@@ -206,7 +220,7 @@ class ModelInfo(BaseModel):
     metrics: dict[str, Any] = Field(default_factory=dict, description="Held-out metrics and baseline.")
     config: dict[str, Any] = Field(default_factory=dict)
     created: str = ""
-    sha256: str = Field("", description="sha256 of the .joblib file.")
+    sha256: str = Field("", description="sha256 of the model file (model.skops).")
 
 
 class Health(BaseModel):
@@ -215,12 +229,14 @@ class Health(BaseModel):
     model_config = ConfigDict(protected_namespaces=(), json_schema_extra={"examples": [
         {"status": "ok", "model_sha256": "a051619a5489...", "model_created": "2026-01-01T12:00:00+00:00",
          "labels": ["support", "oppose", "neutral"]},
-        {"status": "unavailable", "reason": "model file models/stance.joblib does not exist; ..."}]})
+        {"status": "unavailable", "reason": "the model does not exist; train one with `python -m training.fit`"},
+        {"status": "ok"}]})
     status: Literal["ok", "unavailable"]
     model_sha256: str | None = None
     model_created: str | None = None
     labels: list[str] | None = None
-    reason: str | None = Field(None, description="Why the model is unavailable (the load error).")
+    reason: str | None = Field(None, description="Why the model is unavailable (the load error, without paths or "
+                                                 "hashes).")
 
 
 class ErrorOut(BaseModel):
@@ -228,7 +244,11 @@ class ErrorOut(BaseModel):
 
     model_config = _examples({"detail": "no actor named 'Atlantis' in the dictionary"})
     detail: str
-    reason: str | None = Field(None, description="For 503: why the model is unavailable.")
+    reason: str | None = Field(None, description="For 503: why the model is unavailable, the time budget is "
+                                                 "spent, or the service is busy.")
+    limit: str | None = Field(None, description="For 413 on a cap: its name (max_mentions_per_sentence, "
+                                                "max_pairs_per_sentence, max_dyads).")
+    value: int | None = Field(None, description="For 413 on a cap: the cap.")
     request_id: str | None = Field(None, description="For 500: quote it when reporting the error.")
 
 

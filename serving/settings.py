@@ -1,22 +1,32 @@
 """Service settings, read from environment variables with the prefix ``GEOSTANCE_``.
 
-========================== ====================================== ==========================================
-Variable                   Default                                Meaning
-========================== ====================================== ==========================================
-GEOSTANCE_MODEL_PATH       ``models/stance.joblib`` (repo root)   The model artifact (its ``.json`` beside it)
-GEOSTANCE_MAX_TEXT_CHARS   100000                                 Longest text accepted, in characters
-GEOSTANCE_MAX_BATCH        256                                    Most items in one ``/v1/stance/batch``
-GEOSTANCE_API_KEY          unset                                  When set, required in header ``X-API-Key``
-========================== ====================================== ==========================================
+======================================= ===================== ===============================================
+Variable                                Default               Meaning
+======================================= ===================== ===============================================
+GEOSTANCE_MODEL_PATH                    ``models/stance``     The model (link to a version folder)
+GEOSTANCE_MAX_TEXT_CHARS                100000                Longest text accepted, in characters
+GEOSTANCE_MAX_BATCH                     256                   Most items in one ``/v1/stance/batch``
+GEOSTANCE_MAX_BODY_BYTES                33554432              Largest request body, in bytes (413 beyond)
+GEOSTANCE_MAX_MENTIONS_PER_SENTENCE     100                   Actor mentions in one sentence (413 beyond)
+GEOSTANCE_MAX_PAIRS_PER_SENTENCE        240                   Directed pairs in one sentence (413 beyond)
+GEOSTANCE_MAX_DYADS                     2000                  Directed pair examples in one text (413 beyond)
+GEOSTANCE_REQUEST_TIMEOUT_S             10                    Time budget of one prediction request (503)
+GEOSTANCE_MAX_CONCURRENT                number of cores       Predictions computed at once
+GEOSTANCE_QUEUE_WAIT_S                  2                     Longest wait for a free slot (503 busy)
+GEOSTANCE_LIGHT_TEXT_CHARS              5000                  Requests with no more text keep a slot free
+GEOSTANCE_API_KEY                       unset                 When set, required in header ``X-API-Key``
+======================================= ===================== ===============================================
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from training.limits import DEFAULT_LIMITS, Limits
 from training.model import DEFAULT_MODEL_PATH as _MODEL_PATH
 
 __all__ = ["DEFAULT_MODEL_PATH", "REPO_ROOT", "Settings"]
@@ -30,9 +40,22 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="GEOSTANCE_", extra="ignore", protected_namespaces=())
 
-    model_path: Path = Field(DEFAULT_MODEL_PATH, description="The model's .joblib file; its .json sits beside it.")
+    model_path: Path = Field(DEFAULT_MODEL_PATH, description="The model path (the link training.fit writes) or a "
+                                                             "version folder.")
     max_text_chars: int = Field(100_000, gt=0, description="Longest text accepted, in characters.")
     max_batch: int = Field(256, gt=0, description="Most items accepted in one batch request.")
+    max_body_bytes: int = Field(32 << 20, gt=0, description="Largest request body accepted, in bytes.")
+    max_mentions_per_sentence: int = Field(DEFAULT_LIMITS.max_mentions_per_sentence, gt=0,
+                                           description="Actor mentions in one sentence.")
+    max_pairs_per_sentence: int = Field(DEFAULT_LIMITS.max_pairs_per_sentence, gt=0,
+                                        description="Directed pairs of distinct actors in one sentence.")
+    max_dyads: int = Field(DEFAULT_LIMITS.max_dyads, gt=0, description="Directed pair examples in one text.")
+    request_timeout_s: float = Field(10.0, gt=0, le=3600, description="Time budget of one prediction request.")
+    max_concurrent: int = Field(default_factory=lambda: os.cpu_count() or 1, gt=0, le=256,
+                                description="Predictions computed at once (CPU-bound work in worker threads).")
+    queue_wait_s: float = Field(2.0, ge=0, le=600, description="Longest wait for a free prediction slot.")
+    light_text_chars: int = Field(5000, ge=0, description="A request with at most this many characters of text is "
+                                  "light: one slot (of two or more) is kept for light requests.")
     api_key: SecretStr | None = Field(
         None, description="When set, every route but /health and the docs requires it in header X-API-Key."
     )
@@ -43,3 +66,9 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip():
             return None
         return value
+
+    @property
+    def limits(self) -> Limits:
+        """The caps handed to the predictor."""
+        return Limits(max_mentions_per_sentence=self.max_mentions_per_sentence,
+                      max_pairs_per_sentence=self.max_pairs_per_sentence, max_dyads=self.max_dyads)

@@ -127,3 +127,58 @@ def test_literal_match_tolerates_spacing_around_punctuation(dictionary):
 @pytest.mark.parametrize("text", ["Latin America", "South American markets", "African Americans", "the Congo River"])
 def test_regions_and_groups_are_not_states(dictionary, text):
     assert codes(dictionary, text) == []
+
+
+@pytest.mark.parametrize("written", ["Chi\u200bna", "Chi\u00adna", "Chi\u2060na", "\uff23\uff48\uff49\uff4e\uff41",
+                                     "\uff23hi\u200dna"])
+def test_hidden_and_fullwidth_names_are_found_with_offsets_into_the_text(dictionary, written):
+    from training.text import clean_text
+
+    text = clean_text(f"On Monday {written} backed Russia.")
+    found = dictionary.find(text)
+    assert [m.code for m in found] == ["CHN", "RUS"]
+    china, russia = found
+    assert (china.start, china.end, china.text) == (10, 10 + len(written), written)
+    assert text[russia.start:russia.end] == "Russia"
+
+
+@pytest.mark.parametrize("name", ["Chi\u200bna", "\uff23\uff48\uff49\uff4e\uff41", "\uff23\uff28\uff2e",
+                                  "Bei\u00adjing"])
+def test_hidden_and_fullwidth_requested_names_resolve(dictionary, name):
+    assert dictionary.resolve(name).code == "CHN"
+
+
+def test_case_rules_apply_to_fullwidth_letters(dictionary):
+    assert codes(dictionary, "\uff35\uff33 troops and \uff55\uff53") == ["USA"]
+
+
+def test_literal_names_are_matched_through_format_characters(dictionary):
+    text = "The Wag\u2060ner Group left."
+    [m] = dictionary.find_literal(text, "Wagner\u200b Group")
+    assert (m.code, m.start, m.end, m.text) == ("Wagner Group", 4, 17, "Wag\u2060ner Group")
+
+
+def test_lone_surrogates_do_not_break_matching(dictionary):
+    from training.text import clean_text
+
+    text = clean_text("China \ud800 backed Russia.")
+    assert [(m.code, m.start) for m in dictionary.find(text)] == [("CHN", 0), ("RUS", 15)]
+    assert dictionary.find_literal(text, "Russia")[0].start == 15
+    assert dictionary.resolve("Chi\ud800na") is None
+
+
+def test_without_overlaps_matches_pairwise_test():
+    import random
+
+    from training.actors import Mention, without_overlaps
+
+    rng = random.Random(3)
+
+    def spans(k):
+        starts = sorted(rng.randint(0, 30) for _ in range(k))
+        return [Mention("X", s, s + rng.randint(1, 6), "", "name") for s in starts]
+
+    for _ in range(2000):
+        ms, against = spans(rng.randint(0, 6)), spans(rng.randint(0, 6))
+        expected = [m for m in ms if not any(m.start < o.end and o.start < m.end for o in against)]
+        assert without_overlaps(ms, against) == expected

@@ -88,3 +88,65 @@ def test_labelled_spans_keep_two_mentions_of_one_state_apart(dictionary):
     [e] = examples_from_pairs([row], dictionary)
     assert (e["source"], e["target"]) == ("Trump", "U.S.")
     assert [e["text"][s:t] for s, t in e["target_spans"]] == ["U.S."]
+
+
+def test_hidden_names_give_examples_with_spans_into_the_sentence(dictionary):
+    from training.examples import pair_examples, resolve_pair
+
+    doc = prepare("Talks ended. \uff23\uff48\uff49\uff4e\uff41 backed Rus\u00adsia.", dictionary)
+    src, tgt = resolve_pair(doc, dictionary, "Chi\u200bna", "\uff32\uff35\uff33")
+    [e] = pair_examples(doc, src, tgt)
+    assert (e["source"], e["target"], e["sentence_index"], e["sentence_start"]) == ("CHN", "RUS", 1, 13)
+    assert [e["text"][s:t] for s, t in e["source_spans"]] == ["\uff23\uff48\uff49\uff4e\uff41"]
+    assert [e["text"][s:t] for s, t in e["target_spans"]] == ["Rus\u00adsia"]
+
+
+def _reference_pair_examples(doc, source, target):
+    """The former all-pairs version of pair_examples: every mention tested against every sentence."""
+    def overlaps(m, ms):
+        return any(m.start < o.end and o.start < m.end for o in ms)
+
+    out = []
+    for i, s in enumerate(doc.sentences):
+        src = [m for m in source.mentions if s.start <= m.start and m.end <= s.end]
+        tgt = [m for m in target.mentions if s.start <= m.start and m.end <= s.end and not overlaps(m, src)]
+        if src and tgt:
+            others = [m for m in doc.sentence_mentions(i) if not overlaps(m, src) and not overlaps(m, tgt)]
+            out.append((i, [(m.start, m.end) for m in src], [(m.start, m.end) for m in tgt],
+                        [(m.start, m.end) for m in others]))
+    return out
+
+
+def test_pair_examples_match_the_all_pairs_reference(dictionary):
+    import random
+
+    from training.examples import pair_examples, resolve_pair
+
+    rng = random.Random(11)
+    words = ["China", "Beijing", "Russia", "Moscow", "Iran", "the EU", "backed", "and", "met", ".", "Mr.",
+             "Wagner Group", "U.S.", "Xi Jinping"]
+    for _ in range(300):
+        doc = prepare(" ".join(rng.choice(words) for _ in range(rng.randint(1, 30))), dictionary,
+                      date=dt.date(2022, 1, 1))
+        for source, target, span in (("China", "Russia", None), ("EU", "Wagner Group", None),
+                                     ("China", "USA", "Beijing")):
+            src, tgt = resolve_pair(doc, dictionary, source, target, span)
+            got = [(e["sentence_index"],
+                    *([(a + e["sentence_start"], b + e["sentence_start"]) for a, b in e[k]]
+                      for k in ("source_spans", "target_spans", "other_spans")))
+                   for e in pair_examples(doc, src, tgt)]
+            assert got == _reference_pair_examples(doc, src, tgt)
+
+
+def test_literal_mentions_count_against_the_mention_cap(dictionary):
+    import pytest
+
+    from training.examples import pair_examples, resolve_pair
+    from training.limits import LimitExceeded, Limits
+
+    doc = prepare("Wagner Group and Hamas " * 60 + "fought.", dictionary)
+    src, tgt = resolve_pair(doc, dictionary, "Wagner Group", "Hamas")
+    with pytest.raises(LimitExceeded) as err:
+        pair_examples(doc, src, tgt)
+    assert (err.value.limit, err.value.found) == ("max_mentions_per_sentence", 120)
+    assert len(pair_examples(doc, src, tgt, limits=Limits(max_mentions_per_sentence=120))) == 1

@@ -65,3 +65,50 @@ def test_stems_join_inflections_and_spellings():
     d = views("Japan supplies Kenya with grain.", "Japan", "Kenya")["near"].split()
     assert "sr:suppli" in c and "sr:suppli" in d
     assert views("China criticised Russia.", "China", "Russia")["sentence"] == "xsrcx criticised xtgtx"
+
+
+def test_closest_pair_matches_all_pairs_search():
+    import random
+
+    from training.features import SOURCE, TARGET, _closest_pair
+
+    rng = random.Random(5)
+    for _ in range(5000):
+        tokens = [rng.choice([SOURCE, TARGET, "w", "w"]) for _ in range(rng.randint(0, 14))]
+        src = [i for i, t in enumerate(tokens) if t == SOURCE]
+        tgt = [i for i, t in enumerate(tokens) if t == TARGET]
+        expected = min(((a, b) for a in src for b in tgt), key=lambda p: abs(p[0] - p[1])) if src and tgt else None
+        assert _closest_pair(tokens) == expected
+
+
+def test_long_sentence_is_read_around_its_pair():
+    from training.features import _CONTEXT, _MAX_TOKENS
+
+    filler = "the talks went on and "
+    text = filler * 100 + "China condemned " + filler * 100 + "Russia today " + filler * 100
+    v = views(text, "China", "Russia")
+    tokens = v["sentence"].split()
+    assert len(tokens) == 4 * _CONTEXT + 3 <= _MAX_TOKENS + 3  # 50 + source + 50, gap, 50 + target + 50
+    assert tokens[_CONTEXT] == "xsrcx" and tokens[_CONTEXT + 1] == "condemned" and "_gap" in tokens
+    assert tokens[-_CONTEXT - 1] == "xtgtx"
+    assert v["between"].split()[:3] == ["_st", "condemn", "the"]
+    assert "sr:condemn" in v["near"].split()
+
+
+def test_views_of_pairs_sharing_a_sentence_are_unchanged_by_the_shared_tokens():
+    from training.features import _layout
+
+    text = "India welcomed Japan's offer but rejected China's plan."
+    a = views(text, "India", "Japan", others=["China"])
+    _layout.cache_clear()
+    b = views(text, "India", "Japan", others=["China"])
+    c = views(text, "Japan", "India", others=["China"])
+    assert a == b and a["sentence"] == "xsrcx welcomed xtgtx 's offer but rejected xothx 's plan"
+    assert c["sentence"] == "xtgtx welcomed xsrcx 's offer but rejected xothx 's plan"
+
+
+def test_format_characters_and_fullwidth_letters_in_words_are_read():
+    v = views("China con\u00addemned Russia.", "China", "Russia")
+    assert v["sentence"] == "xsrcx condemned xtgtx"
+    assert views("China \uff43\uff4f\uff4e\uff44\uff45\uff4d\uff4e\uff45\uff44 Russia.", "China", "Russia") == views(
+        "China condemned Russia.", "China", "Russia")

@@ -64,7 +64,27 @@ OWN_CASES = [
 ]
 
 
-@pytest.mark.parametrize("text,source,target,label", ISSUE_CASES + OWN_CASES)
+MEETING_CASES = [  # issue 9: consultations, calls, visits and meetings are support (CAMEO 04), both ways
+    ("Chile's president telephoned his Peruvian counterpart on Friday.", "Chile", "Peru", "support"),
+    ("Chile's president telephoned his Peruvian counterpart on Friday.", "Peru", "Chile", "support"),
+    ("Russia and Ukraine held talks in Istanbul on Monday.", "Russia", "Ukraine", "support"),
+    ("Russia and Ukraine held talks in Istanbul on Monday.", "Ukraine", "Russia", "support"),
+    ("Germany and Poland held consultations on energy security.", "Poland", "Germany", "support"),
+    ("The Indonesian president visited Vietnam on Wednesday.", "Indonesia", "Vietnam", "support"),
+    ("The Indonesian president visited Vietnam on Wednesday.", "Vietnam", "Indonesia", "support"),  # host
+    ("Ghana hosted the president of Senegal for two days of talks.", "Senegal", "Ghana", "support"),
+    ("Norway mediated talks between Sri Lanka and India.", "Sri Lanka", "Norway", "support"),
+    ("China met Russia's envoy.", "China", "Russia", "support"),
+    # appeals, what was not done and co-presence at a third party's summit stay neutral
+    ("Hungary urged Romania to reopen the border crossing.", "Hungary", "Romania", "neutral"),
+    ("Nigeria said it had not been consulted by Cameroon.", "Cameroon", "Nigeria", "neutral"),
+    ("Canada and Mexico both attended the summit hosted by Chile.", "Mexico", "Canada", "neutral"),
+    # talks that went badly carry the stated stance
+    ("Sudan accused Ethiopia of bad faith as the talks collapsed.", "Sudan", "Ethiopia", "oppose"),
+]
+
+
+@pytest.mark.parametrize("text,source,target,label", ISSUE_CASES + OWN_CASES + MEETING_CASES)
 def test_stance(predictor, text, source, target, label):
     result = predictor.stance(text, source, target)
     assert result.reason is None
@@ -156,13 +176,3 @@ def test_probabilities_mapped_by_label_name():
 
     proba = StanceModel(Fixed(), {}).predict_proba([{"text": "x"}])
     assert proba.tolist() == [[0.1, 0.7, 0.2]]  # support, oppose, neutral
-
-
-def test_seed_article_china_toward_russia_is_support(predictor):
-    from pathlib import Path
-
-    body = (Path(__file__).resolve().parent.parent / "seeds" / "000_3dbf35ee1580a863.txt").read_text().split("\n", 1)[1]
-    result = predictor.stance(body, "China", "Russia")
-    assert result.stance == "support"
-    assert result.probabilities["support"] > 0.5
-    assert len(result.evidence) >= 5

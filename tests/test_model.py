@@ -1,4 +1,6 @@
-"""Grouped split, label checks, save/load round trip and refusal of tampered artifacts."""
+"""Grouped split, label checks, save/load round trip and refusal of tampered artifacts.
+
+The artifact's safety and atomicity are tested in tests/test_artifact.py."""
 
 import json
 
@@ -35,7 +37,7 @@ def small_model(tmp_path_factory):
     from training import fit
 
     tmp = tmp_path_factory.mktemp("small")
-    out = tmp / "m" / "stance.joblib"
+    out = tmp / "m" / "stance"
     assert fit.main(["--no-articles", "--data", str(pair_file(tmp / "p.jsonl")), "--no-search", "--out", str(out),
                      "--cache-dir", str(tmp / "cache")]) == 0
     return out
@@ -92,7 +94,7 @@ def test_fit_json_last_line(tmp_path, capsys):
 
 
 def test_metadata_recorded(small_model):
-    meta = json.loads(small_model.with_suffix(".json").read_text())
+    meta = json.loads((small_model / "metadata.json").read_text())
     assert set(meta["versions"]) == {"python", "scikit-learn", "numpy", "datasets"}
     assert meta["labels"] == ["support", "oppose", "neutral"]
     assert meta["data"]["n_examples"] == 360 and meta["data"]["n_articles"] == 30
@@ -117,8 +119,8 @@ def test_round_trip_same_probabilities(small_model):
 def test_same_data_same_model(small_model, tmp_path):
     from training import fit
 
-    out = tmp_path / "again.joblib"
-    src = json.loads(small_model.with_suffix(".json").read_text())["inputs"][0]["path"]
+    out = tmp_path / "again"
+    src = json.loads((small_model / "metadata.json").read_text())["inputs"][0]["path"]
     assert fit.main(["--no-articles", "--data", src, "--no-search", "--out", str(out),
                      "--cache-dir", str(tmp_path / "c")]) == 0
     ex = [{"text": "Iran denounced Spain.", "source_spans": [[0, 4]], "target_spans": [[15, 20]], "other_spans": []}]
@@ -126,12 +128,14 @@ def test_same_data_same_model(small_model, tmp_path):
 
 
 def test_tampered_artifact_refused(small_model, tmp_path):
-    bad = tmp_path / "stance.joblib"
-    data = bytearray(small_model.read_bytes())
+    import shutil
+
+    bad = tmp_path / "stance"
+    shutil.copytree(small_model.resolve(), bad)
+    data = bytearray((bad / "model.skops").read_bytes())
     data[len(data) // 2] ^= 0xFF
-    bad.write_bytes(bytes(data))
-    bad.with_suffix(".json").write_text(small_model.with_suffix(".json").read_text())
-    with pytest.raises(ModelError, match="has sha256 .* but .* records"):
+    (bad / "model.skops").write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="has sha256 .* but its metadata records"):
         load_model(bad)
 
 
@@ -140,17 +144,17 @@ def test_other_sklearn_version_refused(small_model, tmp_path):
 
     import sklearn
 
-    shutil.copy(small_model, tmp_path / "stance.joblib")
-    meta = json.loads(small_model.with_suffix(".json").read_text())
+    shutil.copytree(small_model.resolve(), tmp_path / "stance")
+    meta = json.loads((small_model / "metadata.json").read_text())
     meta["versions"]["scikit-learn"] = "0.0.1"
-    (tmp_path / "stance.json").write_text(json.dumps(meta))
+    (tmp_path / "stance" / "metadata.json").write_text(json.dumps(meta))
     with pytest.raises(ModelError, match=rf"saved with scikit-learn 0.0.1, but scikit-learn {sklearn.__version__}"):
-        load_model(tmp_path / "stance.joblib")
+        load_model(tmp_path / "stance")
 
 
 def test_missing_model(tmp_path):
     with pytest.raises(ModelError, match="does not exist"):
-        load_model(tmp_path / "none.joblib")
+        load_model(tmp_path / "none")
 
 
 def test_fast_scorer_equals_scikit_learn(model_path):
@@ -173,10 +177,10 @@ def test_fast_scorer_equals_scikit_learn(model_path):
 def test_pair_file_given_as_articles_is_read_as_pairs(tmp_path):
     from training import fit
 
-    out = tmp_path / "m.joblib"
+    out = tmp_path / "m"
     assert fit.main(["--articles", str(pair_file(tmp_path / "p.jsonl")), "--no-search", "--out", str(out),
                      "--cache-dir", str(tmp_path / "c")]) == 0
-    meta = json.loads(out.with_suffix(".json").read_text())
+    meta = json.loads((out / "metadata.json").read_text())
     assert [i["kind"] for i in meta["inputs"]] == ["labelled_pairs", "actors"]
     assert meta["data"]["n_examples"] == 360
 
@@ -184,8 +188,8 @@ def test_pair_file_given_as_articles_is_read_as_pairs(tmp_path):
 def test_temperature_changes_no_decision(small_model, tmp_path):
     from training import fit
 
-    src = json.loads(small_model.with_suffix(".json").read_text())["inputs"][0]["path"]
-    plain = tmp_path / "plain.joblib"
+    src = json.loads((small_model / "metadata.json").read_text())["inputs"][0]["path"]
+    plain = tmp_path / "plain"
     assert fit.main(["--no-articles", "--data", src, "--no-search", "--calibration", "none", "--out", str(plain),
                      "--cache-dir", str(tmp_path / "c")]) == 0
     ex = [{"text": t, "source_spans": [[0, 4]], "target_spans": [[len(t) - 6, len(t) - 1]], "other_spans": []}

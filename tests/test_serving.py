@@ -37,9 +37,8 @@ def keyed(model_path):
 
 
 def _copy_model(model_path, tmp_path):
-    dst = tmp_path / "stance.joblib"
-    shutil.copy(model_path, dst)
-    shutil.copy(model_path.with_suffix(".json"), dst.with_suffix(".json"))
+    dst = tmp_path / "stance"
+    shutil.copytree(model_path.resolve(), dst)  # one version folder, given directly as the model path
     return dst
 
 
@@ -49,7 +48,7 @@ def test_settings_defaults_and_environment(monkeypatch, tmp_path):
         monkeypatch.delenv(f"GEOSTANCE_{name}", raising=False)
     s = Settings()
     assert (s.model_path, s.max_text_chars, s.max_batch, s.api_key) == (DEFAULT_MODEL_PATH, 100_000, 256, None)
-    assert DEFAULT_MODEL_PATH.parts[-2:] == ("models", "stance.joblib")
+    assert DEFAULT_MODEL_PATH.parts[-2:] == ("models", "stance")
     monkeypatch.setenv("GEOSTANCE_MODEL_PATH", str(tmp_path / "m.joblib"))
     monkeypatch.setenv("GEOSTANCE_MAX_TEXT_CHARS", "50")
     monkeypatch.setenv("GEOSTANCE_MAX_BATCH", "3")
@@ -65,7 +64,7 @@ def test_settings_defaults_and_environment(monkeypatch, tmp_path):
 def test_health_ok(client, model_path):
     r = client.get("/health")
     assert r.status_code == 200
-    meta = json.loads(model_path.with_suffix(".json").read_text())
+    meta = json.loads((model_path / "metadata.json").read_text())
     assert r.json()["status"] == "ok" and r.json()["model_sha256"] == meta["sha256"]
     uuid.UUID(r.headers["X-Request-ID"])
 
@@ -84,7 +83,7 @@ def test_model_metadata(client, model_path):
     for key in ("versions", "labels", "data", "metrics", "created", "sha256", "config"):
         assert key in body
     assert body["labels"] == ["support", "oppose", "neutral"]
-    assert body["sha256"] == json.loads(model_path.with_suffix(".json").read_text())["sha256"]
+    assert body["sha256"] == json.loads((model_path / "metadata.json").read_text())["sha256"]
     assert "n_examples" in body["data"] and "heldout_doc_ids" not in body
 
 
@@ -337,22 +336,22 @@ def _assert_unavailable(c, expected_in_reason):
 
 
 def test_missing_model_gives_503(tmp_path):
-    with TestClient(create_app(Settings(model_path=tmp_path / "nothing.joblib"))) as c:
+    with TestClient(create_app(Settings(model_path=tmp_path / "nothing"))) as c:
         _assert_unavailable(c, "does not exist")
 
 
 def test_tampered_model_gives_503(model_path, tmp_path):
     path = _copy_model(model_path, tmp_path)
-    data = bytearray(path.read_bytes())
+    data = bytearray((path / "model.skops").read_bytes())
     data[len(data) // 2] ^= 0xFF
-    path.write_bytes(bytes(data))
+    (path / "model.skops").write_bytes(bytes(data))
     with TestClient(create_app(Settings(model_path=path))) as c:
         _assert_unavailable(c, "sha256")
 
 
 def test_model_from_other_sklearn_version_gives_503(model_path, tmp_path):
     path = _copy_model(model_path, tmp_path)
-    meta_path = path.with_suffix(".json")
+    meta_path = path / "metadata.json"
     meta = json.loads(meta_path.read_text())
     meta["versions"]["scikit-learn"] = "0.1.0"
     meta_path.write_text(json.dumps(meta))

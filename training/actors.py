@@ -18,6 +18,7 @@ wins over "Sudan".
 
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as dt
 import functools
@@ -31,9 +32,10 @@ from typing import NamedTuple
 import ahocorasick
 import pycountry
 
-from training.text import clean_text
+from training.text import clean_text, matching_form
 
-__all__ = ["Actor", "Mention", "ActorDictionary", "DEFAULT_ACTORS_DIR", "normalise_name"]
+__all__ = ["Actor", "Mention", "ActorDictionary", "DEFAULT_ACTORS_DIR", "normalise_name",
+           "without_overlaps"]
 
 DEFAULT_ACTORS_DIR = Path(__file__).resolve().parent.parent / "data" / "actors"
 EXTRA_STATES = ("TWN", "XKX", "PSE", "VAT")  # not UN members, but actors in the news
@@ -47,7 +49,8 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalise_name(name: str) -> str:
-    """Normalise an actor name for lookup: straight quotes, single spaces, trimmed, case-folded.
+    """Normalise an actor name for lookup: NFKC without format characters (see
+    :func:`training.text.matching_form`), straight quotes, single spaces, trimmed, case-folded.
 
     Parameters
     ----------
@@ -57,7 +60,7 @@ def normalise_name(name: str) -> str:
     -------
     str
     """
-    return _SPACES.sub(" ", clean_text(name, strip_dateline=False)).strip().casefold()
+    return _SPACES.sub(" ", clean_text(matching_form(name)[0], strip_dateline=False)).strip().casefold()
 
 
 @dataclass(frozen=True)
@@ -286,7 +289,7 @@ class ActorDictionary:
         Actor or None
             None when the name is not in the dictionary (callers then match it literally).
         """
-        raw = name.strip()
+        raw = matching_form(name)[0].strip()
         upper = raw.upper()
         if upper in self.actors and (raw.isupper() or len(raw) > 3):
             return self.actors[upper]
@@ -314,12 +317,15 @@ class ActorDictionary:
         Returns
         -------
         list of Mention
-            Non-overlapping, leftmost-longest, in text order; offsets index ``text``.
+            Non-overlapping, leftmost-longest, in text order; offsets index ``text``. Names are matched
+            in :func:`training.text.matching_form` of the text, so fullwidth letters and format
+            characters inside a name do not hide it; a mention's ``text`` is the span as written.
         """
         day = date or dt.date.today()
-        lower = text.lower()
-        if len(lower) != len(text):  # a few characters change length when lower-cased
-            lower = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+        form, index = matching_form(text)
+        lower = form.lower()
+        if len(lower) != len(form):  # a few characters change length when lower-cased
+            lower = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in form)
         found: list[Mention] = []
         for end_idx, (length, items) in self._automaton.iter(lower):
             start, end = end_idx - length + 1, end_idx + 1
@@ -327,13 +333,15 @@ class ActorDictionary:
                 end < len(lower) and (lower[end].isalnum() or lower[end] == "_")
             ):
                 continue
-            surface = text[start:end]
+            surface = form[start:end]
+            if index is not None:
+                start, end = index[start], index[end - 1] + 1
             for alias in items:
                 if alias.case_sensitive and surface != alias.text:
                     continue
                 if alias.via == "leader" and not alias.valid_on(day):
                     continue
-                found.append(Mention(alias.code, start, end, surface, alias.via))
+                found.append(Mention(alias.code, start, end, text[start:end], alias.via))
                 break
         found.sort(key=lambda m: (m.start, -(m.end - m.start)))
         out: list[Mention] = []
@@ -358,8 +366,9 @@ class ActorDictionary:
         Returns
         -------
         list of Mention
+            Offsets index ``text``; matched in :func:`training.text.matching_form` of both.
         """
-        key = _SPACES.sub(" ", clean_text(name, strip_dateline=False)).strip()
+        key = _SPACES.sub(" ", clean_text(matching_form(name)[0], strip_dateline=False)).strip()
         parts = re.findall(r"\w+|[^\w\s]", key)
         if not parts:
             return []
@@ -369,7 +378,39 @@ class ActorDictionary:
             gap = r"\s+" if prev[-1].isalnum() and part[0].isalnum() else r"\s*"
             body += gap + re.escape(part)
         pattern = re.compile(r"(?<!\w)" + body + r"(?!\w)", re.I)
-        return [Mention(key, m.start(), m.end(), m.group(0), "literal") for m in pattern.finditer(text)]
+        form, index = matching_form(text)
+        if index is None:
+            return [Mention(key, m.start(), m.end(), m.group(0), "literal") for m in pattern.finditer(text)]
+        spans = [(index[m.start()], index[m.end() - 1] + 1) for m in pattern.finditer(form)]
+        return [Mention(key, start, end, text[start:end], "literal") for start, end in spans]
+
+
+def without_overlaps(mentions: list[Mention], against: list[Mention]) -> list[Mention]:
+    """The mentions that overlap none of ``against``, in their order.
+
+    Parameters
+    ----------
+    mentions, against : list of Mention
+        ``against`` in order of ``start`` (they may overlap one another).
+
+    Returns
+    -------
+    list of Mention
+        In O((n + m) log m) time: a bisect on the starts and the running maximum of the ends.
+    """
+    if not mentions or not against:
+        return list(mentions)
+    starts = [o.start for o in against]
+    reach, top = [], -1  # reach[k]: the largest end among against[:k + 1]
+    for o in against:
+        top = max(top, o.end)
+        reach.append(top)
+    out = []
+    for m in mentions:
+        k = bisect.bisect_left(starts, m.end)  # against[:k] start before m ends
+        if k == 0 or reach[k - 1] <= m.start:
+            out.append(m)
+    return out
 
 
 @functools.lru_cache(maxsize=4)

@@ -9,17 +9,19 @@ of PETRARCH's agents dictionary.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
-from training.actors import ActorDictionary, Mention
+from training.actors import ActorDictionary, Mention, without_overlaps
 
 __all__ = ["cameo_parts", "find_agents", "resolve_cameo"]
 
 # CAMEO codes of transnational actors with no state: intergovernmental, non-governmental, militant, business.
 _STATELESS = frozenset({"IGO", "NGO", "IMG", "MNC", "UIS", "NGM"})
 # What may stand between a state mention and its role noun: "Georgian demonstrators", "Iraq's security adviser".
-_JOIN = re.compile(r"(?:'s)?(?:\s+[\w-]+){0,2}\s+$")
+_JOIN = re.compile(r"(?:'s)?(?:\s+[\w-]+){0,2}\s+")
+_MAX_JOIN = 64  # characters: a longer stretch is not two words, and is not searched
 
 
 @functools.lru_cache(maxsize=256)
@@ -119,18 +121,26 @@ def resolve_cameo(text: str, mentions: list[Mention], dictionary: ActorDictionar
     mentions : list of Mention
     """
     state = [m for m in mentions if m.code == code and m.role == "actor"] if code else []
+    ends = [m.end for m in state]  # ascending: the mentions do not overlap
     joined = []
     for a in find_agents(dictionary, text, roles, query):
-        before = next((m for m in reversed(state) if m.end <= a.start and _JOIN.fullmatch(text[m.end:a.start])),
-                      None)
+        before = None
+        for k in range(bisect.bisect_right(ends, a.start) - 1, -1, -1):  # the nearest state mention first
+            if a.start - state[k].end > _MAX_JOIN:
+                break
+            if _JOIN.fullmatch(text, state[k].end, a.start):
+                before = state[k]
+                break
         joined.append(Mention(query, before.start, a.end, text[before.start:a.end], "agent") if before else a)
     if "GOV" in roles:
-        joined += [Mention(query, m.start, m.end, m.text, m.via) for m in state
-                   if m.via == "leader" and not any(m.start < j.end and j.start < m.end for j in joined)]
+        joined.sort(key=lambda m: m.start)
+        joined += [Mention(query, m.start, m.end, m.text, m.via)
+                   for m in without_overlaps([m for m in state if m.via == "leader"], joined)]
     # non-state groups that CAMEO coders give this state-and-role code ("LBNREB" for Hezbollah)
-    joined += [Mention(query, m.start, m.end, m.text, m.via) for m in mentions if m.role == "actor"
-               and dictionary.groups.get(m.code, {}).get("cameo_generic") == query
-               and not any(m.start < j.end and j.start < m.end for j in joined)]
+    joined.sort(key=lambda m: m.start)
+    groups = [m for m in mentions
+              if m.role == "actor" and dictionary.groups.get(m.code, {}).get("cameo_generic") == query]
+    joined += [Mention(query, m.start, m.end, m.text, m.via) for m in without_overlaps(groups, joined)]
     if not joined:
         joined = [Mention(query, m.start, m.end, m.text, m.via) for m in state]
     actor = dictionary.actors.get(code) if code else None

@@ -16,11 +16,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tqdm.auto import tqdm
+
 from training.actors import ActorDictionary
 from training.articles import LABELS, Annotation, Article, LabelledPair
 from training.examples import candidate_examples, pair_examples, prepare, resolve_pair, with_literal_actors
 
-__all__ = ["BuildReport", "examples_from_articles", "examples_from_pairs", "to_dataset", "sha256_file"]
+__all__ = ["BuildReport", "REASONS", "examples_from_articles", "examples_from_pairs", "to_dataset", "sha256_file"]
 
 log = logging.getLogger(__name__)
 COLUMNS = ("id", "doc_id", "sentence_index", "sentence_start", "text", "source", "target",
@@ -34,7 +36,10 @@ class BuildReport:
     Attributes
     ----------
     unmatched_annotations : list of str
-        ``file:line`` of annotations whose pair was not found together in the article (or sentence).
+        ``file:line`` of annotations that labelled no candidate pair.
+    unmatched : list of dict
+        The same annotations with why: ``where`` (file:line), ``reason`` (one of :data:`REASONS`) and
+        ``message`` (a sentence naming the actor, document or sentence index).
     unannotated_articles : list of str
         Ids of articles without any annotation (skipped).
     pairs_without_shared_sentence : int
@@ -42,18 +47,64 @@ class BuildReport:
     """
 
     unmatched_annotations: list[str] = field(default_factory=list)
+    unmatched: list[dict] = field(default_factory=list)
     unannotated_articles: list[str] = field(default_factory=list)
     pairs_without_shared_sentence: int = 0
 
+    def miss(self, where: str, reason: str, message: str) -> None:
+        """Record an annotation that matched nothing."""
+        self.unmatched_annotations.append(where)
+        self.unmatched.append({"where": where, "reason": reason, "message": f"{where}: {message}"})
 
-def _code(dictionary: ActorDictionary, name: str, article: Article) -> str:
+
+# why an annotation matched nothing
+REASONS = ("unknown_document", "unknown_actor", "actor_not_in_article", "sentence_out_of_range",
+           "pair_not_in_sentence", "same_actor")
+
+
+def _short(name: str) -> str:
+    return repr(name if len(name) <= 60 else name[:57] + "...")
+
+
+def _code(dictionary: ActorDictionary, name: str, article: Article) -> str | None:
     actor = dictionary.resolve(name, date=article.date) or dictionary.resolve(name)
-    return actor.code if actor else name
+    return actor.code if actor else None
+
+
+def _why_unmatched(a: Annotation, src: str | None, tgt: str | None, doc, pair_sentences: list[int]):
+    """(reason, message) of an annotation that labels no candidate pair of its article."""
+    for name, code in ((a.source, src), (a.target, tgt)):
+        if code is None:
+            return "unknown_actor", (f"unknown actor {_short(name)}: not a code or name in the actor "
+                                    "dictionary, nor a name found in the article")
+    if src == tgt:
+        return "same_actor", f"source and target are the same actor ({src})"
+    n = len(doc.sentences)
+    if a.sentence is not None and a.sentence >= n:
+        return "sentence_out_of_range", (
+            f"sentence index {a.sentence} is out of range: article {a.doc_id!r} has {n} sentences, numbered "
+            "from 0 over the body (the title is not counted)")
+    found = {m.code for m in doc.mentions}
+    for name, code in ((a.source, src), (a.target, tgt)):
+        if code not in found:
+            return "actor_not_in_article", f"actor {_short(name)} ({code}) is not found in article {a.doc_id!r}"
+    where = (f"it shares sentences {pair_sentences[:10]}" if pair_sentences
+             else "they never share a sentence as acting actors")
+    scope = f"sentence {a.sentence}" if a.sentence is not None else "any sentence"
+    return "pair_not_in_sentence", f"pair {src} -> {tgt} is not in {scope} of article {a.doc_id!r}; {where}"
+
+
+def _progress(items, desc: str, unit: str, progress: bool):
+    return tqdm(items, desc=desc, unit=unit, disable=None if progress else True)
 
 
 def examples_from_articles(articles: Sequence[Article], annotations: Iterable[Annotation],
-                           dictionary: ActorDictionary, report: BuildReport | None = None) -> list[dict]:
+                           dictionary: ActorDictionary, report: BuildReport | None = None, *,
+                           progress: bool = False) -> list[dict]:
     """Label the candidate examples of annotated articles.
+
+    Sentence indices of annotations are 0-based over the article body as split by
+    ``split_sentences(clean_text(body))``; the title is not counted.
 
     Parameters
     ----------
@@ -62,7 +113,9 @@ def examples_from_articles(articles: Sequence[Article], annotations: Iterable[An
         Source and target may be codes or names; they are resolved with the dictionary.
     dictionary : ActorDictionary
     report : BuildReport, optional
-        Filled with what could not be used.
+        Filled with what could not be used, and why.
+    progress : bool, default=False
+        Show a progress bar (on a terminal).
 
     Returns
     -------
@@ -76,39 +129,43 @@ def examples_from_articles(articles: Sequence[Article], annotations: Iterable[An
     known = {a.id for a in articles}
     for doc_id, items in by_doc.items():
         if doc_id not in known:
-            report.unmatched_annotations += [a.where for a in items]
+            for a in items:
+                report.miss(a.where, "unknown_document", f"unknown document {doc_id!r}: no article has this id")
     out: list[dict] = []
-    for article in articles:
+    for article in _progress(articles, "building examples", "article", progress):
         notes = by_doc.get(article.id)
         if not notes:
             report.unannotated_articles.append(article.id)
             continue
         doc = prepare(article.text, dictionary, doc_id=article.id, date=article.date)
-        literal = {n for a in notes for n in (a.source, a.target) if _code(dictionary, n, article) == n}
+        literal = {n for a in notes for n in (a.source, a.target) if _code(dictionary, n, article) is None}
         if literal:  # people, parties, companies named in the annotations act in their article
             doc = with_literal_actors(doc, dictionary, literal)
+            literal &= {m.code for m in doc.mentions}  # the names found in it
         examples = candidate_examples(doc)
-        index = {(e["sentence_index"], e["source"], e["target"]): e for e in examples}
+        index: dict[tuple[str, str], list[dict]] = {}
         for e in examples:
             e["label"] = "neutral"
+            index.setdefault((e["source"], e["target"]), []).append(e)
         for a in notes:
-            src, tgt = _code(dictionary, a.source, article), _code(dictionary, a.target, article)
-            hits = [e for (i, s, t), e in index.items() if s == src and t == tgt and a.sentence in (None, i)]
+            src, tgt = (_code(dictionary, n, article) or (n if n in literal else None) for n in (a.source, a.target))
+            pair = index.get((src, tgt), [])
+            hits = [e for e in pair if a.sentence in (None, e["sentence_index"])]
             if not hits:
-                report.unmatched_annotations.append(a.where)
+                report.miss(a.where, *_why_unmatched(a, src, tgt, doc, [e["sentence_index"] for e in pair]))
             for e in hits:
                 e["label"] = a.label
         for e in examples:
             e["id"] = f"{article.id}:{e['sentence_index']}:{e['source']}>{e['target']}"
         out += examples
-    if report.unmatched_annotations:
+    if report.unmatched:
         log.warning("%d annotations matched no candidate pair, first: %s",
-                    len(report.unmatched_annotations), report.unmatched_annotations[0])
+                    len(report.unmatched), report.unmatched[0]["message"])
     return out
 
 
 def examples_from_pairs(rows: Iterable[LabelledPair], dictionary: ActorDictionary,
-                        report: BuildReport | None = None) -> list[dict]:
+                        report: BuildReport | None = None, *, progress: bool = False) -> list[dict]:
     """Examples of labelled-pair rows: the sentences of each row's text where both actors occur.
 
     Parameters
@@ -116,6 +173,8 @@ def examples_from_pairs(rows: Iterable[LabelledPair], dictionary: ActorDictionar
     rows : iterable of LabelledPair
     dictionary : ActorDictionary
     report : BuildReport, optional
+    progress : bool, default=False
+        Show a progress bar (on a terminal).
 
     Returns
     -------
@@ -124,7 +183,7 @@ def examples_from_pairs(rows: Iterable[LabelledPair], dictionary: ActorDictionar
     """
     report = report if report is not None else BuildReport()
     out = []
-    for row in rows:
+    for row in _progress(rows, "building examples", "row", progress):
         if not row.text.strip():
             report.pairs_without_shared_sentence += 1
             continue

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m training.evaluate --model models/stance.joblib --data FILE [--data FILE ...]
+    python -m training.evaluate --model models/stance --data FILE [--data FILE ...]
         [--json] [--predictions OUT.jsonl]
 
 Each row's actors are found in its text (codes, names, spans); a row whose actor cannot be found is

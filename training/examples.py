@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import permutations
 
 from training import cameo, roles
-from training.actors import ActorDictionary, Mention, normalise_name
+from training.actors import ActorDictionary, Mention, normalise_name, without_overlaps
 from training.limits import DEFAULT_LIMITS, Budget, LimitExceeded, Limits
 from training.text import Sentence, clean_text, split_sentences
 
@@ -45,10 +45,19 @@ class Document:
     sentences: list[Sentence]
     mentions: list[Mention]
     _by_sentence: list[list[Mention]] = field(default_factory=list, repr=False)
+    _by_code: dict[str, list[Mention]] | None = field(default=None, repr=False)
 
     def sentence_mentions(self, i: int) -> list[Mention]:
         """Acting dictionary mentions (role ``"actor"``) inside sentence ``i``."""
         return self._by_sentence[i]
+
+    def mentions_of(self, code: str) -> list[Mention]:
+        """Dictionary mentions of the actor ``code``, in order (an index built once per document)."""
+        if self._by_code is None:
+            self._by_code = {}
+            for m in self.mentions:
+                self._by_code.setdefault(m.code, []).append(m)
+        return self._by_code.get(code, [])
 
 
 @dataclass
@@ -102,17 +111,9 @@ def prepare(text: str, dictionary: ActorDictionary, *, doc_id: str = "", date: d
 
 def _by_sentence(sentences: list[Sentence], mentions: list[Mention]) -> list[list[Mention]]:
     """The acting mentions (role ``"actor"``, in text order) inside each sentence, in one pass over both."""
-    acting = [m for m in mentions if m.role == "actor"]
     by_sentence: list[list[Mention]] = [[] for _ in sentences]
-    k = 0
-    for i, s in enumerate(sentences):
-        while k < len(acting) and acting[k].start < s.start:
-            k += 1
-        j = k
-        while j < len(acting) and acting[j].end <= s.end:
-            by_sentence[i].append(acting[j])
-            j += 1
-        k = j
+    for i, m in _in_sentences(sentences, [m for m in mentions if m.role == "actor"]):
+        by_sentence[i].append(m)
     return by_sentence
 
 
@@ -162,6 +163,21 @@ def with_literal_actors(doc: Document, dictionary: ActorDictionary, names: set[s
             merged.append(m)
             last_end = m.end
     return Document(doc.doc_id, doc.text, doc.date, doc.sentences, merged, _by_sentence(doc.sentences, merged))
+
+
+def _in_sentences(sentences: list[Sentence], mentions: list[Mention]):
+    """``(i, mention)`` for each mention that lies inside sentence ``i``, in one merge of the two lists.
+
+    ``mentions`` in order of ``start``; a mention that crosses a sentence boundary lies in none.
+    """
+    k, n = 0, len(sentences)
+    for m in mentions:
+        while k < n and sentences[k].end <= m.start:
+            k += 1
+        if k == n:
+            return
+        if sentences[k].start <= m.start and m.end <= sentences[k].end:
+            yield k, m
 
 
 def _example(doc: Document, i: int, source: str, target: str, src: list[Mention], tgt: list[Mention],
@@ -216,7 +232,10 @@ def candidate_examples(doc: Document, *, actors: set[str] | None = None, limits:
             budget.check()
         ms = doc.sentence_mentions(i)
         _check_mentions(ms, i, limits)
-        codes = list(dict.fromkeys(m.code for m in ms))
+        by_code: dict[str, list[Mention]] = {}
+        for m in ms:
+            by_code.setdefault(m.code, []).append(m)
+        codes = list(by_code)
         if actors is not None:
             codes = [c for c in codes if c in actors]
         n_pairs = len(codes) * (len(codes) - 1)
@@ -226,15 +245,9 @@ def candidate_examples(doc: Document, *, actors: set[str] | None = None, limits:
         if len(out) + n_pairs > limits.max_dyads:
             raise LimitExceeded("max_dyads", limits.max_dyads, len(out) + n_pairs, "the text has too many dyads")
         for a, b in permutations(codes, 2):
-            src = [m for m in ms if m.code == a]
-            tgt = [m for m in ms if m.code == b]
-            others = [m for m in ms if m.code not in (a, b)]
-            out.append(_example(doc, i, a, b, src, tgt, others))
+            others = [m for m in ms if m.code != a and m.code != b]
+            out.append(_example(doc, i, a, b, by_code[a], by_code[b], others))
     return out
-
-
-def _overlaps(m: Mention, ms: list[Mention]) -> bool:
-    return any(m.start < o.end and o.start < m.end for o in ms)
 
 
 def resolve_in(doc: Document, dictionary: ActorDictionary, name: str, span: str | None = None) -> ResolvedActor:
@@ -271,10 +284,11 @@ def resolve_in(doc: Document, dictionary: ActorDictionary, name: str, span: str 
             literal = dictionary.find_literal(doc.text, query)
         return ResolvedActor(query, query, query, "literal",
                              [Mention(query, m.start, m.end, m.text, m.via) for m in literal])
-    found = [m for m in doc.mentions if m.code == actor.code]
+    found = doc.mentions_of(actor.code)
     if literal:  # a mention the caller names by its span is the actor acting, whatever its role
-        found = [m._replace(role="actor") if _overlaps(m, literal) else m for m in found]
-    extra = [Mention(actor.code, m.start, m.end, m.text, m.via) for m in literal if not _overlaps(m, found)]
+        apart = set(map(id, without_overlaps(found, literal)))
+        found = [m if id(m) in apart else m._replace(role="actor") for m in found]
+    extra = [Mention(actor.code, m.start, m.end, m.text, m.via) for m in without_overlaps(literal, found)]
     return ResolvedActor(query, actor.code, actor.name, actor.kind, sorted(found + extra, key=lambda m: m.start))
 
 
@@ -323,16 +337,26 @@ def pair_examples(doc: Document, source: ResolvedActor, target: ResolvedActor, *
     """
     if source.code == target.code or not source.mentions or not target.mentions:
         return []
+    by_sentence: dict[int, tuple[list[Mention], list[Mention]]] = {}
+    for side, mentions in enumerate((source.mentions, target.mentions)):
+        acting = sorted((m for m in mentions if m.role == "actor"), key=lambda m: m.start)
+        for i, m in _in_sentences(doc.sentences, acting):
+            by_sentence.setdefault(i, ([], []))[side].append(m)
     out = []
-    for i, s in enumerate(doc.sentences):
+    for i in range(len(doc.sentences)):
         if budget is not None:
             budget.check()
-        _check_mentions(doc.sentence_mentions(i), i, limits)
-        src = [m for m in source.mentions if m.role == "actor" and s.start <= m.start and m.end <= s.end]
-        tgt = [m for m in target.mentions if m.role == "actor" and s.start <= m.start and m.end <= s.end
-               and not _overlaps(m, src)]
+        ms = doc.sentence_mentions(i)
+        _check_mentions(ms, i, limits)
+        src, tgt = by_sentence.get(i, ((), ()))
         if not src or not tgt:
             continue
-        others = [m for m in doc.sentence_mentions(i) if not _overlaps(m, src) and not _overlaps(m, tgt)]
+        if len(src) + len(tgt) > limits.max_mentions_per_sentence:  # literal names are not in ``ms``
+            raise LimitExceeded("max_mentions_per_sentence", limits.max_mentions_per_sentence,
+                                len(src) + len(tgt), f"sentence {i} has too many actor mentions")
+        tgt = without_overlaps(tgt, src)
+        if not tgt:
+            continue
+        others = without_overlaps(without_overlaps(ms, src), sorted(tgt, key=lambda m: m.start))
         out.append(_example(doc, i, source.code, target.code, src, tgt, others))
     return out

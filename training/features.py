@@ -40,6 +40,8 @@ import numpy as np
 from nltk.stem.snowball import SnowballStemmer
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from training.text import plain_form
+
 __all__ = ["DyadMasker", "VIEWS", "SOURCE", "TARGET", "OTHER", "FEATURES_VERSION"]
 
 # Bump when the views change: a model saved with other views is refused on load, not mis-read.
@@ -54,6 +56,10 @@ _SCOPE_STOP = frozenset({'"', ",", ";", ":", "?", "!", "but", "while", "whereas"
 _NEG_SCOPE = 3
 _WINDOW = 3
 _MAX_BETWEEN = 24
+# A sentence of more tokens is read around its pair only (no sentence of the embedded or the third-party
+# data has more than about 80), so that one of 100,000 characters costs no more than a short one per pair.
+_MAX_TOKENS = 200
+_CONTEXT = 50
 _IRREGULAR = frozenset("hit struck shot beaten taken given held seen told brought sought won lost built sent "
                        "made paid caught thrown shown done driven forgiven forbidden overtaken undertaken "
                        "withdrawn sold bought led fought bound stung spoken written".split())
@@ -64,7 +70,7 @@ _REPORTING = frozenset("said says say told tells stated claimed added alleged ac
 
 
 def _tokens(text: str) -> list[str]:
-    text = text.lower().replace("n't", " not").replace("cannot", "can not")
+    text = plain_form(text).lower().replace("n't", " not").replace("cannot", "can not")
     return ["0" if tok[0].isdigit() else tok for tok in _TOKEN.findall(text)]
 
 
@@ -129,17 +135,22 @@ class DyadMasker(TransformerMixin, BaseEstimator):
         marks += [(s, e, TARGET) for s, e in _spans(x.get("target_spans"))]
         marks += [(s, e, OTHER) for s, e in _spans(x.get("other_spans"))]
         marks.sort()
-        tokens: list[str] = []
-        pos = 0
+        kept, labels, pos = [], [], 0
         for s, e, ph in marks:
             if s < pos:  # overlapping span: the earlier one wins
                 continue
-            tokens += _tokens(text[pos:s])
-            tokens.append(ph)
+            kept.append((s, e))
+            labels.append(ph)
             pos = e
-        tokens += _tokens(text[pos:])
-        tokens = self._mark_negation(tokens)
-        between, relation = self._between(tokens)
+        # the pairs of one sentence share its tokens: only the placeholders' labels differ
+        base, slots, quotes = _layout(text, tuple(kept), self.negation_scope)
+        if len(base) <= _MAX_TOKENS:
+            tokens = list(base)
+            for i, ph in zip(slots, labels):
+                tokens[i] = ph
+        else:
+            tokens, quotes = _cut(base, quotes, slots, labels)
+        between, relation = self._between(tokens, quotes)
         near = self._near(tokens)
         if self.polarity:
             relation, near = _add_polarity(relation), _add_polarity(near)
@@ -147,32 +158,7 @@ class DyadMasker(TransformerMixin, BaseEstimator):
             between, relation, near = _stem_view(between), _stem_view(relation), _stem_view(near)
         return " ".join(tokens), between, relation, near
 
-    def _mark_negation(self, tokens: list[str]) -> list[str]:
-        out, left = [], 0
-        for tok in tokens:
-            if tok in _SCOPE_STOP:
-                left = 0
-                out.append(tok)
-            elif tok in _NEGATIONS:
-                left = self.negation_scope
-                out.append(tok)
-            elif left and tok not in _PLACEHOLDERS:
-                out.append("neg_" + tok)
-                left -= 1
-            else:
-                out.append(tok)
-        return out
-
-    @staticmethod
-    def _in_quotes(tokens: Sequence[str]) -> list[bool]:
-        inside, flags = False, []
-        for tok in tokens:
-            if tok == '"':
-                inside = not inside
-            flags.append(inside)
-        return flags if not inside else [False] * len(tokens)  # unbalanced quotes: no claim
-
-    def _between(self, tokens: list[str]) -> tuple[str, str]:
+    def _between(self, tokens: list[str], quotes: Sequence[bool]) -> tuple[str, str]:
         pair = _closest_pair(tokens)
         if pair is None:
             return "_missing", "_missing"
@@ -183,7 +169,6 @@ class DyadMasker(TransformerMixin, BaseEstimator):
             half = _MAX_BETWEEN // 2
             middle = middle[:half] + ["_gap"] + middle[-half:]
         order = "_st" if i < j else "_ts"
-        quotes = self._in_quotes(tokens)
         flags = [order] + ["_src_quoted"] * quotes[i] + ["_tgt_quoted"] * quotes[j]
         passive = _is_passive(middle, tokens[max(0, lo - 3):lo])
         after_quote = quotes[lo] and not quotes[hi] and any(t in _REPORTING for t in tokens[hi + 1:hi + 4])
@@ -216,13 +201,102 @@ class DyadMasker(TransformerMixin, BaseEstimator):
         return " ".join(out)
 
 
+def _mark_negation(tokens: list[str], scope: int) -> list[str]:
+    out, left = [], 0
+    for tok in tokens:
+        if tok in _SCOPE_STOP:
+            left = 0
+            out.append(tok)
+        elif tok in _NEGATIONS:
+            left = scope
+            out.append(tok)
+        elif left and tok not in _PLACEHOLDERS:
+            out.append("neg_" + tok)
+            left -= 1
+        else:
+            out.append(tok)
+    return out
+
+
+def _in_quotes(tokens: Sequence[str]) -> list[bool]:
+    inside, flags = False, []
+    for tok in tokens:
+        if tok == '"':
+            inside = not inside
+        flags.append(inside)
+    return flags if not inside else [False] * len(tokens)  # unbalanced quotes: no claim
+
+
+@functools.lru_cache(maxsize=8)
+def _layout(text: str, kept: tuple[tuple[int, int], ...], scope: int):
+    """The negation-marked tokens of a sentence with a placeholder at each kept span.
+
+    Returns
+    -------
+    tokens : tuple of str
+        With ``xothx`` at every placeholder (all placeholders read alike for negation).
+    slots : tuple of int
+        The placeholders' positions, in the order of ``kept``.
+    quotes : tuple of bool
+        Whether each token is inside a quotation.
+    """
+    tokens: list[str] = []
+    slots: list[int] = []
+    pos = 0
+    for s, e in kept:
+        tokens += _tokens(text[pos:s])
+        slots.append(len(tokens))
+        tokens.append(OTHER)
+        pos = e
+    tokens += _tokens(text[pos:])
+    tokens = _mark_negation(tokens, scope)
+    return tuple(tokens), tuple(slots), tuple(_in_quotes(tokens))
+
+
+def _cut(base: Sequence[str], quotes: Sequence[bool], slots: Sequence[int], labels: Sequence[str]):
+    """The tokens (and quotation flags) of a sentence longer than ``_MAX_TOKENS``, cut around its pair.
+
+    Kept: ``_CONTEXT`` tokens before the first and after the second of the nearest source and target, and
+    the words between them, of which at most ``_CONTEXT`` after the first and before the second, the rest
+    replaced by ``_gap``. Without a source or a target, the first ``_MAX_TOKENS`` tokens.
+    """
+    label = dict(zip(slots, labels))
+    pair = _closest_pair_at([i for i in slots if label[i] == SOURCE], [i for i in slots if label[i] == TARGET])
+    if pair is None:
+        keep = list(range(_MAX_TOKENS))
+    else:
+        lo, hi = sorted(pair)
+        if hi - lo - 1 > 2 * _CONTEXT:
+            keep = [*range(max(0, lo - _CONTEXT), lo + _CONTEXT + 1), -1, *range(hi - _CONTEXT, hi + 1)]
+        else:
+            keep = list(range(max(0, lo - _CONTEXT), hi + 1))
+        keep += range(hi + 1, min(len(base), hi + 1 + _CONTEXT))
+    tokens = [label.get(i, base[i]) if i >= 0 else "_gap" for i in keep]
+    return tokens, [quotes[i] if i >= 0 else False for i in keep]
+
+
 def _closest_pair(tokens: Sequence[str]) -> tuple[int, int] | None:
-    """Positions of the nearest source and target placeholders, or None when one is missing."""
-    src = [i for i, t in enumerate(tokens) if t == SOURCE]
-    tgt = [i for i, t in enumerate(tokens) if t == TARGET]
+    """Positions of the nearest source and target placeholders, or None when one is missing.
+
+    Of equally near pairs, the one with the first source, then the first target. One pass: the nearest
+    target of a source is the last one before it or the first one after it.
+    """
+    return _closest_pair_at([i for i, t in enumerate(tokens) if t == SOURCE],
+                            [i for i, t in enumerate(tokens) if t == TARGET])
+
+
+def _closest_pair_at(src: Sequence[int], tgt: Sequence[int]) -> tuple[int, int] | None:
+    """The nearest of source positions ``src`` and target positions ``tgt`` (both ascending)."""
     if not src or not tgt:
         return None
-    return min(((a, b) for a in src for b in tgt), key=lambda p: abs(p[0] - p[1]))
+    best, k = None, 0
+    for a in src:
+        while k < len(tgt) and tgt[k] < a:
+            k += 1
+        for b in (tgt[k - 1] if k else None, tgt[k] if k < len(tgt) else None):
+            if b is not None and (best is None or abs(a - b) < abs(best[0] - best[1])):
+                best = (a, b)
+    return best
 
 
 def _is_passive(middle: Sequence[str], before: Sequence[str]) -> bool:

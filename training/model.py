@@ -1,42 +1,55 @@
-"""The stance model: pipeline, probabilities by label name, and a checked, atomic artifact.
+"""The stance model: pipeline, probabilities by label name, and a safe, atomic artifact.
 
 The pipeline is ``DyadMasker -> ColumnTransformer(TF-IDF per view) -> LogisticRegression``, optionally
-calibrated. It is saved as ``<name>.joblib`` beside ``<name>.json``; the JSON holds the library versions,
-labels, training inputs with their sha256, data counts, config, seed, metrics, creation time and the
-sha256 of the joblib file. :func:`load_model` refuses a file whose hash or scikit-learn version does not
-match its metadata.
+calibrated. :func:`save_model` writes it in the skops format (a zip of JSON and arrays: loading it runs no
+code) with its metadata (library versions, labels, training inputs with their sha256, data counts,
+config, seed, metrics, creation time and the sha256 of the model bytes) into a fresh version folder, and
+switches the model path, a symlink, to it in one step (:mod:`training.artifact` gives the layout).
+:func:`load_model` refuses a pickle or joblib file, a type outside :data:`TRUSTED_TYPES`, an object that
+is not the stance pipeline, malformed metadata, and a file whose hash, scikit-learn version or features
+version does not match its metadata.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-import os
 import platform
-import tempfile
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import joblib
 import numpy as np
 import sklearn
+import skops.io as sio
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
+from skops.io.exceptions import UntrustedTypesFoundException
 
 from training.articles import LABELS
+from training.artifact import ModelError, ModelLocked, model_lock, read_artifact, write_artifact
 from training.features import FEATURES_VERSION, DyadMasker
 from training.scorer import LinearScorer
 
-__all__ = ["DEFAULT_CONFIG", "DEFAULT_MODEL_PATH", "ModelError", "StanceModel", "build_pipeline", "build_classifier",
-           "build_vectorizer", "save_model", "load_model", "library_versions"]
+__all__ = ["DEFAULT_CONFIG", "DEFAULT_MODEL_PATH", "ModelError", "ModelLocked", "StanceModel", "TRUSTED_TYPES",
+           "build_pipeline", "build_classifier", "build_vectorizer", "check_metadata", "check_pipeline", "save_model",
+           "load_model", "library_versions", "model_lock"]
 
-# Where training.fit writes and every reader (evaluate, the service, archive coding) looks by default.
-DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "stance.joblib"
+# Where training.fit writes and every reader (evaluate, the service, archive coding) looks by default: a symlink
+# to the current version folder (see training.artifact).
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "stance"
+
+# The types a stance pipeline holds beyond skops' own trusted set (scikit-learn estimators, numpy, scipy,
+# builtins), found with skops.io.get_untrusted_types on pipelines built with every calibration option
+# (tests/test_model.py checks it). Anything else in a model file is refused.
+TRUSTED_TYPES = (
+    "sklearn.calibration._CalibratedClassifier",  # calibration "sigmoid" or "isotonic"
+    "sklearn.calibration._SigmoidCalibration",    # calibration "sigmoid"
+    "training.features.DyadMasker",
+)
 
 DEFAULT_CONFIG = {
     "C": 4.0,
@@ -48,10 +61,6 @@ DEFAULT_CONFIG = {
     "min_df": 1,
     "calibration": "temperature",  # "temperature" (set by training.fit), "none", "sigmoid" or "isotonic"
 }
-
-
-class ModelError(RuntimeError):
-    """A model artifact is missing, tampered with, or from another scikit-learn version."""
 
 
 def library_versions() -> dict[str, str]:
@@ -169,79 +178,132 @@ class StanceModel:
             return np.zeros((0, len(LABELS))), np.zeros(0, dtype=int)
         steps = self.pipeline.named_steps
         views = steps["mask"].transform(examples)
-        if self._linear:
-            raw = self._linear.predict_proba(views)
-        else:
-            raw = steps["clf"].predict_proba(steps["features"].transform(views))
+        if self._linear:  # the whole batch through array operations (training/scorer.py)
+            raw, known = self._linear.score(views)
+            return self._by_label(raw), known
+        raw = steps["clf"].predict_proba(steps["features"].transform(views))
         vocab = steps["features"].named_transformers_["sentence"].vocabulary_
         skip = {"xsrcx", "xtgtx", "xothx"}
         known = np.array([sum(1 for t in v.split() if t in vocab and t not in skip) for v in views[:, 0]])
         return self._by_label(raw), known
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _atomic_write(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def save_model(pipeline: Pipeline, metadata: dict, path: str | Path) -> dict:
-    """Save the pipeline and its metadata atomically.
+    """Save the pipeline and its metadata as one new version, switched to in one step.
 
-    The joblib file is written to a temporary file in the same folder and moved into place only once
-    complete; then the JSON, which carries the joblib file's sha256, likewise. A crash leaves the
-    previous artifact in place.
+    Both files are written into a fresh version folder beside ``path`` and ``path`` (a symlink) is moved
+    to it by one ``os.replace``, under a lock against a concurrent save to the same path; a crash leaves
+    the previous version in place (see :mod:`training.artifact`).
 
     Parameters
     ----------
     pipeline : Pipeline
     metadata : dict
-        JSON-serialisable; ``versions``, ``labels``, ``created`` and ``sha256`` are added.
+        JSON-serialisable; ``versions``, ``labels``, ``features_version``, ``created``, ``sha256``,
+        ``format``, ``version`` and ``files`` are added.
     path : str or path-like
-        The ``.joblib`` path; the metadata goes to the same name with ``.json``.
+        The model path, e.g. :data:`DEFAULT_MODEL_PATH`.
 
     Returns
     -------
     dict
         The metadata as written.
+
+    Raises
+    ------
+    ModelLocked
+        If another process is saving to ``path``.
     """
-    path = Path(path)
+    check_pipeline(pipeline)
     for _, vectorizer, _ in pipeline.named_steps["features"].transformers_:
-        if hasattr(vectorizer, "stop_words_"):  # a set: its pickled order varies between runs; unused
+        if hasattr(vectorizer, "stop_words_"):  # a set: its stored order varies between runs; unused
             vectorizer.stop_words_ = None
     meta = {"versions": library_versions(), "labels": list(LABELS), "features_version": FEATURES_VERSION, **metadata,
             "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
-    _atomic_write(path, lambda fh: joblib.dump(pipeline, fh, compress=3))
-    meta["sha256"] = _sha256(path)
-    body = json.dumps(meta, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n"
-    _atomic_write(path.with_suffix(".json"), lambda fh: fh.write(body))
+    payload = sio.dumps(pipeline, compression=8)  # zipfile.ZIP_DEFLATED
+    untrusted = set(sio.get_untrusted_types(data=payload)) - set(TRUSTED_TYPES)
+    if untrusted:  # it could not be loaded again: refuse before replacing a working model
+        raise ModelError(f"the pipeline holds types outside TRUSTED_TYPES: {', '.join(sorted(untrusted))}")
+    return write_artifact(path, payload, meta)
+
+
+_META_TYPES = {"versions": dict, "labels": list, "features_version": int, "sha256": str, "created": str,
+               "data": dict, "metrics": dict, "config": dict, "inputs": list, "format": str}
+_REQUIRED = ("versions", "labels", "features_version", "sha256", "created", "format")
+
+
+def check_metadata(meta) -> dict:
+    """Refuse metadata of the wrong shape, format or versions; return it unchanged.
+
+    Raises
+    ------
+    ModelError
+        Naming the field that is missing, of the wrong type, or does not match this code.
+    """
+    def bad(msg):
+        return ModelError(f"model metadata is malformed: {msg}", public=f"the model's metadata is malformed: {msg}")
+
+    if not isinstance(meta, dict):
+        raise bad(f"it is a JSON {type(meta).__name__}, not an object")
+    for key in _REQUIRED:
+        if key not in meta:
+            raise bad(f"field '{key}' is missing")
+    for key, kind in _META_TYPES.items():
+        if key in meta and not (isinstance(meta[key], kind) and not isinstance(meta[key], bool)):
+            raise bad(f"field '{key}' is a {type(meta[key]).__name__}, not a {kind.__name__}")
+    if meta["format"] != "skops":
+        raise bad(f"field 'format' is '{str(meta['format'])[:20]}', not 'skops'")
+    if sorted(map(str, meta["labels"])) != sorted(LABELS):
+        raise bad(f"field 'labels' must hold {', '.join(LABELS)}")
+    saved = meta["versions"].get("scikit-learn")
+    if saved != sklearn.__version__:
+        msg = (f"the model was saved with scikit-learn {str(saved)[:20]}, but scikit-learn {sklearn.__version__} "
+               f"is installed; retrain it or install scikit-learn=={str(saved)[:20]}")
+        raise ModelError(msg, public=msg)
+    if meta["features_version"] != FEATURES_VERSION:
+        msg = (f"the model was built with features version {meta['features_version']}, but this code builds "
+               f"version {FEATURES_VERSION}; retrain it with `python -m training.fit`")
+        raise ModelError(msg, public=msg)
     return meta
 
 
-def load_model(path: str | Path) -> StanceModel:
-    """Load a saved model after checking it against its metadata.
+def check_pipeline(obj) -> Pipeline:
+    """Refuse anything but a stance pipeline: steps mask/features/clf, a DyadMasker, predict_proba, the labels.
+
+    Raises
+    ------
+    ModelError
+    """
+    def bad(msg):
+        return ModelError(f"the model is not a stance pipeline: {msg}", public=f"the model is not a stance "
+                          f"pipeline: {msg}")
+
+    if not isinstance(obj, Pipeline):
+        raise bad(f"it is a {type(obj).__name__}")
+    names = [name for name, _ in obj.steps]
+    if names != ["mask", "features", "clf"]:
+        raise bad(f"its steps are {names[:5]}, not ['mask', 'features', 'clf']")
+    steps = obj.named_steps
+    if not isinstance(steps["mask"], DyadMasker) or not isinstance(steps["features"], ColumnTransformer):
+        raise bad("its mask step is not a DyadMasker or its features step not a ColumnTransformer")
+    if not callable(getattr(steps["clf"], "predict_proba", None)):
+        raise bad("its classifier has no predict_proba")
+    classes = getattr(steps["clf"], "classes_", None)
+    if classes is None or sorted(map(str, classes)) != sorted(LABELS):
+        raise bad(f"its classes are not {', '.join(LABELS)}")
+    return obj
+
+
+def load_model(path: str | Path = DEFAULT_MODEL_PATH) -> StanceModel:
+    """Load a saved model after checking it is safe and matches its metadata.
+
+    No code from the file runs: the skops file may hold only skops' trusted types and
+    :data:`TRUSTED_TYPES`, and is refused before anything is built otherwise.
 
     Parameters
     ----------
-    path : str or path-like
-        The ``.joblib`` file; its ``.json`` must sit beside it.
+    path : str or path-like, default=DEFAULT_MODEL_PATH
+        The model path (the symlink :func:`save_model` writes) or one version folder.
 
     Returns
     -------
@@ -250,32 +312,28 @@ def load_model(path: str | Path) -> StanceModel:
     Raises
     ------
     ModelError
-        If either file is missing or unreadable, the sha256 differs from the one recorded, or the model
-        was saved with another scikit-learn version or features version (both versions are named).
+        If the model is missing, a pickle or joblib file, holds an untrusted type, is not a stance
+        pipeline, has malformed metadata, or its sha256, scikit-learn version or features version does not
+        match its metadata. ``.public`` gives the reason without paths or hashes.
     """
-    path = Path(path)
-    meta_path = path.with_suffix(".json")
-    if not path.is_file():
-        raise ModelError(f"model file {path} does not exist; train one with `python -m training.fit`")
-    if not meta_path.is_file():
-        raise ModelError(f"model metadata {meta_path} does not exist beside {path}")
+    folder, meta, payload = read_artifact(path)
+    check_metadata(meta)
+    try:  # skops audits the file's types before it builds anything
+        pipeline = sio.loads(payload, trusted=list(TRUSTED_TYPES))
+    except UntrustedTypesFoundException:
+        extra = sorted(set(sio.get_untrusted_types(data=payload)) - set(TRUSTED_TYPES))
+        names = ", ".join(t[:80] for t in extra[:5])
+        raise ModelError(f"model file in {folder} holds untrusted types: {names}; refusing to load it",
+                         public=f"the model file holds untrusted types: {names}") from None
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:  # not a zip, or a zip without skops' schema
+        raise ModelError(f"model file in {folder} is not a skops file ({type(exc).__name__})",
+                         public="the model file is not a skops file (a pickle or joblib file is refused)") from None
+    except Exception as exc:
+        raise ModelError(f"model file in {folder} could not be loaded ({type(exc).__name__}: {str(exc)[:200]})",
+                         public="the model file could not be loaded") from None
+    check_pipeline(pipeline)
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ModelError(f"model metadata {meta_path} is unreadable: {exc}") from None
-    actual = _sha256(path)
-    if actual != meta.get("sha256"):
-        raise ModelError(f"model file {path} has sha256 {actual}, but {meta_path} records "
-                         f"{meta.get('sha256')}: the file was changed or replaced; refusing to load it")
-    saved = meta.get("versions", {}).get("scikit-learn")
-    if saved != sklearn.__version__:
-        raise ModelError(f"model {path} was saved with scikit-learn {saved}, but scikit-learn "
-                         f"{sklearn.__version__} is installed; retrain it or install scikit-learn=={saved}")
-    if meta.get("features_version") != FEATURES_VERSION:
-        raise ModelError(f"model {path} was built with features version {meta.get('features_version')}, but this "
-                         f"code builds version {FEATURES_VERSION}; retrain it with `python -m training.fit`")
-    try:
-        pipeline = joblib.load(path)
-    except Exception as exc:  # unpickling raises many types
-        raise ModelError(f"model file {path} could not be loaded: {exc}") from None
-    return StanceModel(pipeline, meta)
+        return StanceModel(pipeline, meta)
+    except Exception as exc:
+        raise ModelError(f"model in {folder} cannot score ({type(exc).__name__})",
+                         public="the model cannot score: its pipeline is incomplete") from None

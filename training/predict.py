@@ -238,8 +238,22 @@ class StancePredictor:
         out = []
         for (a, b), idx in groups.items():
             src = ResolvedActor(a, a, self.dictionary.actors[a].name, self.dictionary.actors[a].kind,
-                                [m for m in doc.mentions if m.code == a])
+                                list(doc.mentions_of(a)))
             tgt = ResolvedActor(b, b, self.dictionary.actors[b].name, self.dictionary.actors[b].kind,
-                                [m for m in doc.mentions if m.code == b])
+                                list(doc.mentions_of(b)))
             out.append(self._judge(doc, src, tgt, [examples[k] for k in idx], probs[idx], known[idx]))
         return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m training.predict --articles PATH --out dyads.parquet``: code an archive (see
+    :mod:`training.archive`). Returns an exit code."""
+    from training.archive import main as archive_main
+
+    return archive_main(argv)
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())

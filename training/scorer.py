@@ -1,36 +1,55 @@
-"""Fast scoring of a fitted stance pipeline: the TF-IDF views and logistic regression as one table.
+"""Batched scoring of a fitted stance pipeline: the TF-IDF views and logistic regression as array operations.
 
 Scoring a handful of examples through scikit-learn costs about 3 ms of per-call overhead (the
-ColumnTransformer and four vectorizers), which is what every service request pays; this computes the
-same probabilities in a fraction of that. ``tests/test_model.py`` checks it against the pipeline.
+ColumnTransformer and four vectorizers), which is what every service request would pay; an archive
+scores thousands of examples per call. This does both with one path: per view, each example's n-grams
+are looked up in the vectorizer's own vocabulary (the only per-token Python work), and everything after
+that (term counts, sublinear tf x idf, l2 norms, the dot product with the classifier's coefficients,
+the softmax) is a handful of NumPy operations over the whole batch. ``tests/test_model.py`` checks it
+against ``pipeline.predict_proba``.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
-__all__ = ["LinearScorer"]
+__all__ = ["LinearScorer", "PLACEHOLDERS"]
+
+PLACEHOLDERS = ("xsrcx", "xtgtx", "xothx")
+
+
+def _ngrams(tokens: list[str], lo: int, hi: int) -> list[str]:
+    grams = list(tokens) if lo == 1 else []
+    for n in range(max(lo, 2), hi + 1):
+        grams.extend(map(" ".join, zip(*(tokens[i:] for i in range(n)))))
+    return grams
 
 
 class LinearScorer:
-    """The fitted TF-IDF views and logistic regression as one table of per-term class weights.
+    """The fitted TF-IDF views and a multinomial logistic regression, scored in batches.
 
-    Scoring a handful of examples through scikit-learn costs about 3 ms in per-call overhead
-    (ColumnTransformer, four vectorizers), which is what a service request pays. This computes the same
-    probabilities directly: per view, the n-grams' sublinear tf times idf, l2-normalised, dotted with the
-    classifier's coefficients, then the softmax. ``tests/test_model.py`` checks it against
-    ``pipeline.predict_proba``. Only a plain multinomial ``LogisticRegression`` is handled; anything
-    else (calibration) uses scikit-learn.
+    Only a plain multinomial ``LogisticRegression`` over sublinear, l2-normalised TF-IDF views with the
+    ``\\S+`` token pattern is handled (:meth:`build` returns False otherwise, and callers use
+    scikit-learn).
+
+    Parameters
+    ----------
+    views : list of tuple
+        ``(column, (min_n, max_n), vocabulary, idf, weights)`` per view: the vectorizer's ``vocabulary_``
+        (term -> column), ``idf_`` of shape (n_terms,) and the coefficients, shape (n_terms, 3).
+    intercept : ndarray of float, shape (3,)
+    known_vocabulary : dict
+        The sentence view's vocabulary, for the known-word counts.
     """
 
-    def __init__(self, views, intercept):
-        self.views = views  # (column, (min_n, max_n), {term: (idf, (w_0, w_1, w_2))})
+    def __init__(self, views, intercept, known_vocabulary):
+        self.views = views
         self.intercept = intercept
+        self.known_vocabulary = known_vocabulary
+        self._skip = {known_vocabulary[p] for p in PLACEHOLDERS if p in known_vocabulary}
 
     @classmethod
     def build(cls, pipeline: Pipeline):
@@ -43,40 +62,64 @@ class LinearScorer:
             if name == "remainder":
                 continue
             if not (isinstance(vec, TfidfVectorizer) and vec.sublinear_tf and vec.norm == "l2" and vec.use_idf
-                    and vec.token_pattern == r"\S+" and not vec.lowercase):
+                    and vec.token_pattern == r"\S+" and not vec.lowercase and vec.analyzer == "word"
+                    and vec.stop_words is None and vec.preprocessor is None and vec.tokenizer is None):
                 return False
-            block = clf.coef_[:, features.output_indices_[name]]
-            weights = {term: (float(vec.idf_[j]), tuple(float(w) for w in block[:, j]))
-                       for term, j in vec.vocabulary_.items()}
-            views.append((column, vec.ngram_range, weights))
-        return cls(views, clf.intercept_.astype(float))
+            weights = np.ascontiguousarray(clf.coef_[:, features.output_indices_[name]].T, dtype=float)
+            views.append((column, vec.ngram_range, vec.vocabulary_, np.asarray(vec.idf_, dtype=float), weights))
+        sentence = features.named_transformers_["sentence"].vocabulary_
+        return cls(views, clf.intercept_.astype(float), sentence)
+
+    def score(self, views: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Class probabilities and known-word counts of a batch.
+
+        Parameters
+        ----------
+        views : ndarray of str, shape (n_samples, n_views)
+            The masker's output.
+
+        Returns
+        -------
+        probabilities : ndarray of float, shape (n_samples, 3)
+            In ``clf.classes_`` order.
+        known : ndarray of int, shape (n_samples,)
+            Tokens of the sentence view in its vocabulary, placeholders aside.
+        """
+        n = views.shape[0]
+        logits = np.tile(self.intercept, (n, 1))
+        known = np.zeros(n, dtype=int)
+        skip = self._skip
+        for column, (lo, hi), vocabulary, idf, weights in self.views:
+            get = vocabulary.get
+            rows: list[int] = []
+            ids: list[int] = []
+            counting = vocabulary is self.known_vocabulary and lo == 1  # the sentence view: count its words
+            for r, text in enumerate(views[:, column]):
+                tokens = text.split()
+                looked = list(map(get, _ngrams(tokens, lo, hi)))
+                if counting:  # the unigrams come first
+                    known[r] = sum(1 for j in looked[:len(tokens)] if j is not None and j not in skip)
+                found = [j for j in looked if j is not None]
+                ids.extend(found)
+                rows.extend([r] * len(found))
+            if not ids:
+                continue
+            keys, counts = np.unique(np.asarray(rows, dtype=np.int64) * len(idf) + np.asarray(ids), return_counts=True)
+            row, term = keys // len(idf), keys % len(idf)
+            value = (1.0 + np.log(counts)) * idf[term]
+            norm = np.sqrt(np.bincount(row, weights=value * value, minlength=n))
+            scale = np.divide(1.0, norm, out=np.zeros(n), where=norm > 0)
+            contrib = weights[term] * (value * scale[row])[:, None]
+            for c in range(3):
+                logits[:, c] += np.bincount(row, weights=contrib[:, c], minlength=n)
+        if not any(v[2] is self.known_vocabulary and v[1][0] == 1 for v in self.views):
+            get = self.known_vocabulary.get
+            for r, text in enumerate(views[:, 0]):
+                known[r] = sum(1 for j in map(get, text.split()) if j is not None and j not in skip)
+        logits -= logits.max(axis=1, keepdims=True)
+        prob = np.exp(logits)
+        return prob / prob.sum(axis=1, keepdims=True), known
 
     def predict_proba(self, views: np.ndarray) -> np.ndarray:
         """Class probabilities, shape (n_samples, 3), in ``clf.classes_`` order."""
-        logits = np.tile(self.intercept, (views.shape[0], 1))
-        log = math.log
-        for column, (lo, hi), weights in self.views:
-            for row, text in enumerate(views[:, column]):
-                tokens = text.split()
-                counts: dict[str, int] = {}
-                for n in range(lo, hi + 1):
-                    grams = tokens if n == 1 else [" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
-                    for term in grams:
-                        if term in weights:
-                            counts[term] = counts.get(term, 0) + 1
-                norm = a0 = a1 = a2 = 0.0
-                for term, count in counts.items():
-                    idf, (w0, w1, w2) = weights[term]
-                    value = idf if count == 1 else (1.0 + log(count)) * idf
-                    norm += value * value
-                    a0 += value * w0
-                    a1 += value * w1
-                    a2 += value * w2
-                if norm > 0:
-                    scale = 1.0 / math.sqrt(norm)
-                    logits[row, 0] += a0 * scale
-                    logits[row, 1] += a1 * scale
-                    logits[row, 2] += a2 * scale
-        logits -= logits.max(axis=1, keepdims=True)
-        prob = np.exp(logits)
-        return prob / prob.sum(axis=1, keepdims=True)
+        return self.score(views)[0]

@@ -1,0 +1,244 @@
+"""The annotation file written by ``python -m training.annotate``, and proposal files for other tools.
+
+An annotation file is the JSONL that ``training.fit --annotations`` reads: one object a line with
+``doc_id``, ``source``, ``target``, ``label`` and ``sentence`` (0-based over the article body, the title not
+counted). Every label is appended at once (open, append, flush, fsync), under an exclusive lock, so a
+crash or Ctrl-C loses nothing that was answered; an undo rewrites the file atomically (temporary file,
+fsync, rename). A last line torn by a crash is dropped on the next run, with a warning.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import fcntl
+import json
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from training.articles import LABELS, DataError, read_annotations
+
+__all__ = ["FIELDS", "EXPORT_COLUMNS", "annotation_row", "append_row", "remove_row", "repair", "annotated_keys",
+           "write_proposals", "read_labelled_proposals", "import_rows"]
+
+log = logging.getLogger(__name__)
+FIELDS = ("doc_id", "source", "target", "label", "sentence")
+EXPORT_COLUMNS = ("doc_id", "sentence", "source", "target", "source_name", "target_name", "title", "date",
+                  "text", "guess", "p_support", "p_oppose", "p_neutral", "label")
+
+
+def annotation_row(doc_id: str, source: str, target: str, label: str, sentence: int | None) -> dict:
+    """One annotation in the format ``training.fit`` reads."""
+    return {"doc_id": doc_id, "source": source, "target": target, "label": label, "sentence": sentence}
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``<path>.lock`` for the time of one write."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _line(row: dict) -> str:
+    return json.dumps({k: row[k] for k in FIELDS}, ensure_ascii=False) + "\n"
+
+
+def append_row(path: str | Path, row: dict) -> None:
+    """Append one annotation and make it durable before returning (flush and fsync)."""
+    path = Path(path)
+    with _locked(path), open(path, "a", encoding="utf-8") as fh:
+        fh.write(_line(row))
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _rewrite(path: Path, lines: Sequence[str]) -> None:
+    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.writelines(lines)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def remove_row(path: str | Path, row: dict) -> bool:
+    """Remove the last line equal to ``row`` (an undo), rewriting the file atomically.
+
+    Returns
+    -------
+    bool
+        Whether a line was removed.
+    """
+    path = Path(path)
+    target = _line(row)
+    with _locked(path):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True) if path.exists() else []
+        for k in range(len(lines) - 1, -1, -1):
+            if lines[k] == target:
+                _rewrite(path, lines[:k] + lines[k + 1:])
+                return True
+    return False
+
+
+def repair(path: str | Path) -> bool:
+    """Drop a last line left incomplete by a crash (no newline, or not JSON), atomically.
+
+    Returns
+    -------
+    bool
+        Whether the file was repaired.
+    """
+    path = Path(path)
+    if not path.exists():
+        return False
+    with _locked(path):
+        text = path.read_text(encoding="utf-8")
+        if not text or text.endswith("\n"):
+            return False
+        head, _, last = text.rpartition("\n")
+        try:
+            json.loads(last)
+            fixed = text + "\n"
+        except json.JSONDecodeError:
+            fixed = head + "\n" if head else ""
+            log.warning("%s: dropped an incomplete last line (an interrupted write)", path)
+        _rewrite(path, [fixed])
+    return True
+
+
+def annotated_keys(path: str | Path, resolve) -> set[tuple]:
+    """Keys ``(doc_id, sentence, source_code, target_code)`` of the annotations in ``path``.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A missing file gives an empty set.
+    resolve : callable
+        name -> actor code (names are resolved as ``training.fit`` resolves them).
+
+    Raises
+    ------
+    DataError
+        If the file holds a bad row (file and line named).
+    """
+    if not Path(path).exists():
+        return set()
+    return {(a.doc_id, a.sentence, resolve(a.source), resolve(a.target)) for a in read_annotations(path)}
+
+
+def write_proposals(path: str | Path, rows: Sequence[dict]) -> None:
+    """Write proposals as JSONL or CSV (by suffix) with :data:`EXPORT_COLUMNS`, ``label`` empty, atomically.
+
+    Raises
+    ------
+    DataError
+        If the suffix is neither ``.jsonl`` nor ``.csv``.
+    """
+    path = Path(path)
+    if path.suffix not in (".jsonl", ".csv"):
+        raise DataError(f"{path}: --export needs a .jsonl or .csv file name")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        if path.suffix == ".csv":
+            writer = csv.DictWriter(fh, fieldnames=EXPORT_COLUMNS)
+            writer.writeheader()
+            writer.writerows({**{c: r.get(c, "") for c in EXPORT_COLUMNS}, "label": ""} for r in rows)
+        else:
+            fh.writelines(json.dumps({**{c: r.get(c, "") for c in EXPORT_COLUMNS}, "label": ""},
+                                     ensure_ascii=False) + "\n" for r in rows)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _proposal_rows(path: Path) -> Iterator[tuple[str, dict]]:
+    if path.suffix == ".csv":
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in ("doc_id", "sentence", "source", "target", "label") if c not in (reader.fieldnames
+                                                                                                    or [])]
+            if missing:
+                raise DataError(f"{path}:1: missing column(s) {', '.join(missing)}")
+            for row in reader:
+                yield f"{path}:{reader.line_num}", row
+    elif path.suffix == ".jsonl":
+        with path.open(encoding="utf-8") as fh:
+            for lineno, line in enumerate(fh, 1):
+                if line.strip():
+                    try:
+                        row = json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        raise DataError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
+                    if not isinstance(row, dict):
+                        raise DataError(f"{path}:{lineno}: expected a JSON object")
+                    yield f"{path}:{lineno}", row
+    else:
+        raise DataError(f"{path}: --import needs a .jsonl or .csv file")
+
+
+def read_labelled_proposals(path: str | Path) -> list[dict]:
+    """The labelled rows of a proposal file (rows with an empty ``label`` are skipped).
+
+    Returns
+    -------
+    list of dict
+        Annotation rows (:func:`annotation_row`).
+
+    Raises
+    ------
+    DataError
+        Naming file and line of every bad label, sentence or missing field (all of them, one a line).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: no such file")
+    out, errors = [], []
+    for where, row in _proposal_rows(path):
+        label = str(row.get("label") or "").strip().lower()
+        if not label:
+            continue
+        if label not in LABELS:
+            shown = label if len(label) <= 30 else label[:27] + "..."
+            errors.append(f"{where}: label {shown!r} is not one of {', '.join(LABELS)} (leave it empty to skip)")
+            continue
+        sentence = str(row.get("sentence", "")).strip()
+        if sentence and not sentence.isdigit():
+            errors.append(f"{where}: sentence {sentence[:30]!r} is not a sentence index >= 0")
+            continue
+        fields = {k: str(row.get(k) or "").strip() for k in ("doc_id", "source", "target")}
+        empty = [k for k, v in fields.items() if not v]
+        if empty:
+            errors.append(f"{where}: missing or empty field(s) {', '.join(empty)}")
+            continue
+        out.append(annotation_row(fields["doc_id"], fields["source"], fields["target"], label,
+                                  int(sentence) if sentence else None))
+    if errors:
+        raise DataError(f"{len(errors)} bad row(s) in {path}, nothing imported:\n" + "\n".join(errors))
+    return out
+
+
+def import_rows(path: str | Path, rows: Sequence[dict]) -> int:
+    """Add annotation rows to ``path`` in one atomic rewrite, leaving out rows already in it.
+
+    Returns
+    -------
+    int
+        How many rows were added.
+    """
+    path = Path(path)
+    repair(path)
+    with _locked(path):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True) if path.exists() else []
+        have = set(lines)
+        new = [line for line in dict.fromkeys(_line(r) for r in rows) if line not in have]
+        if new:
+            _rewrite(path, lines + new)
+    return len(new)

@@ -1,0 +1,61 @@
+"""Texts of the training summary: annotations that matched nothing, small held-out parts, and what the
+figures mean."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+__all__ = ["unmatched_text", "strict_message", "small_heldout_warnings", "explain", "MIN_HELDOUT_EXAMPLES",
+           "MIN_HELDOUT_ARTICLES"]
+
+MIN_HELDOUT_EXAMPLES = 30
+MIN_HELDOUT_ARTICLES = 10
+SHOWN = 20
+
+
+def _by_reason(unmatched: list[dict]) -> str:
+    return ", ".join(f"{reason} {n}" for reason, n in Counter(u["reason"] for u in unmatched).most_common())
+
+
+def unmatched_text(unmatched: list[dict]) -> str:
+    """Lines for the summary: how many annotations matched nothing, by reason, and the first messages.
+
+    Returns
+    -------
+    str
+        Empty when every annotation matched; otherwise ends with a newline.
+    """
+    if not unmatched:
+        return ""
+    lines = [f"{len(unmatched)} annotations matched nothing ({_by_reason(unmatched)}); they are not used "
+             "(--strict makes this an error):"]
+    lines += [f"   {u['message']}" for u in unmatched[:SHOWN]]
+    if len(unmatched) > SHOWN:
+        lines.append(f"   ... and {len(unmatched) - SHOWN} more (all in the model's metadata, data.unmatched)")
+    return "\n".join(lines) + "\n"
+
+
+def strict_message(unmatched: list[dict]) -> str:
+    """The error of ``--strict``: every message (at most 200), one a line."""
+    head = f"--strict: {len(unmatched)} annotations matched nothing ({_by_reason(unmatched)}):"
+    body = [u["message"] for u in unmatched[:200]]
+    if len(unmatched) > 200:
+        body.append(f"... and {len(unmatched) - 200} more")
+    return "\n".join([head, *body])
+
+
+def small_heldout_warnings(n_examples: int, n_articles: int) -> list[str]:
+    """A warning when the held-out part is too small for its figures to mean much."""
+    if n_examples >= MIN_HELDOUT_EXAMPLES and n_articles >= MIN_HELDOUT_ARTICLES:
+        return []
+    return [f"the held-out part is small ({n_examples} examples from {n_articles} articles; at least "
+            f"{MIN_HELDOUT_EXAMPLES} examples from {MIN_HELDOUT_ARTICLES} articles are needed for its figures to "
+            "mean much): use --test-size 0 for a cross-validated estimate over every article, or label more"]
+
+
+def explain(n_counts: str) -> str:
+    """What ``n`` counts and what ECE is, for the lines under the figures."""
+    return (f"   n counts {n_counts}.\n"
+            "   macro-F1: the mean of the per-label F1 scores (0 to 1, higher is better).\n"
+            "   ECE, expected calibration error: how far the stated confidence is from the observed accuracy; "
+            "0 is perfect.")
