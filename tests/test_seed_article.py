@@ -15,17 +15,16 @@ EXPECTED = json.loads((ROOT / "tests" / "data" / "seed_expected.json").read_text
 ENTRIES = {(d["source"], d["target"]): d for d in EXPECTED["dyads"]}
 OPPOSITE = {"support": "oppose", "oppose": "support", "neutral": None}
 
-# Measured on this branch with the session fixture (embedded corpus without the seed, no grid search):
-# 7 of the 22 expectations met overall (0.32; 6 before the people batch), 6 of the 12 that need no
-# mention roles (0.50). With the roles branch applied, 11 of 22. The thresholds sit below; raise them as
-# roles, the wire-copy batch and calibration land.
-MIN_AGREEMENT = 0.25
-MIN_AGREEMENT_WITHOUT_ROLES = 0.45
+# Measured with the session fixture (embedded corpus without the seed, no grid search), with mention
+# roles, the wire and people batches: 16 of the 22 expectations met (0.73), 8 of the 12 that need no
+# mention roles (0.67); before roles and those batches, 7 of 22. The thresholds leave a margin of two dyads for data changes.
+MIN_AGREEMENT = 0.6
+MIN_AGREEMENT_WITHOUT_ROLES = 0.5
 
-NEEDS_ROLES = "needs mention roles (issue 9 part 1): a venue or a city in an institution's name is no actor"
 MISREAD = ("the default model reads 'successes ... and sanctions are a blow for Russia, but Putin can count on "
            "an ally' as support (issue 9 parts 4-5: wire-copy data and calibration)")
-XFAIL_REASONS = {("CHN", "UZB"): NEEDS_ROLES, ("CHN", "USA"): NEEDS_ROLES,
+XFAIL_REASONS = {("CHN", "USA"): "the venue is gone, but the default model still reads China's counterweight to "
+                                 "Washington (sentences 2 and 4) as support",
                  ("UKR", "RUS"): MISREAD, ("WEST", "RUS"): MISREAD}
 
 
@@ -81,5 +80,6 @@ def test_overall_agreement_with_the_expectations(dyads):
     overall = sum(_agrees(d, dyads) for d in entries) / len(entries)
     plain = [d for d in entries if not d["depends_on_roles"]]
     without_roles = sum(_agrees(d, dyads) for d in plain) / len(plain)
+    print(f"seed agreement {overall:.2f} overall, {without_roles:.2f} without roles")
     assert overall >= MIN_AGREEMENT, overall
     assert without_roles >= MIN_AGREEMENT_WITHOUT_ROLES, without_roles
