@@ -41,7 +41,7 @@ METADATA_FILE = "metadata.json"
 KEEP_VERSIONS = 3
 MAX_MODEL_BYTES = 1 << 30
 MAX_METADATA_BYTES = 64 << 20
-_VERSION = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")
+_VERSION = re.compile(r"\d{8}T\d{12}Z-[0-9a-f]{6}")
 _TMP_SUFFIX = ".tmp"
 
 
@@ -198,7 +198,7 @@ def write_artifact(path: str | Path, payload: bytes, metadata: dict, *, keep: in
         vdir = versions_dir(path)
         vdir.mkdir(exist_ok=True)
         _remove_stale(path)
-        version = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+        version = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
         meta = {**metadata, "format": "skops", "version": version,
                 "files": {"model": MODEL_FILE, "metadata": METADATA_FILE},
                 "sha256": hashlib.sha256(payload).hexdigest()}
