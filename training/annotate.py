@@ -34,12 +34,13 @@ log = logging.getLogger("training.annotate")
 
 GUIDELINE = """\
 What the labels mean: the stance of the SOURCE toward the TARGET in this sentence, in that direction only.
-  s  support  the source approves of, praises, defends, consults or works with, gives aid, arms, loans
-              or concessions to the target (CAMEO roots 03-08)
+  s  support  the source approves of, praises, defends, meets, visits, hosts, consults or works with,
+              gives aid, arms, loans or concessions to the target (CAMEO roots 03-08; a meeting is weak
+              support, both ways; a host supports its visitor)
   o  oppose   the source criticises, accuses, demands of, rejects, threatens, sanctions, expels, coerces
               or attacks the target (CAMEO roots 09-20)
-  n  neutral  both are mentioned with no stance of the source toward the target: co-presence, lists,
-              meetings or visits with no stated evaluation, plain statements and appeals (CAMEO 01-02),
+  n  neutral  both are mentioned with no stance of the source toward the target: co-presence at a
+              third party's event, lists, plain statements and appeals (CAMEO 01-02), a venue,
               what the source explicitly did not do ("did not condemn"), or only the target's stance
 A reciprocal act ("A and B signed a pact") labels both directions. In reported speech the stance belongs
 to whoever holds it in the reported clause ("X said Y accused Z": Y -> Z oppose, X -> Z neutral).
