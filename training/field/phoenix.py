@@ -159,8 +159,10 @@ def _project(actors_dir: Path) -> tuple[dict[str, str], dict[str, str], dict[str
 
 
 def _display(name: str, *, acronyms: bool) -> str:
-    """Title case ("PAUL KAGAME" -> "Paul Kagame"); with ``acronyms``, words of up to 4 letters stay upper."""
-    return " ".join(w if acronyms and len(w) <= 4 else w.title() for w in name.split())
+    """Title case ("PAUL KAGAME" -> "Paul Kagame"); with ``acronyms``, words of up to three letters or
+    without a vowel stay upper case ("UN", "PKK")."""
+    return " ".join(w if acronyms and (len(w) <= 3 or not re.search(r"[AEIOUY]", w)) else w.title()
+                    for w in name.split())
 
 
 def _person(code: str, start: dt.date | None, end: dt.date | None, bloc_cameo: dict[str, str]) -> dict:
@@ -208,7 +210,8 @@ def phoenix_rows(entries: dict[str, list[PhoenixEntry]] | None = None, *,
         for e in items:
             names = [_display(n, acronyms=file != "country" and not e.dated) for n in e.names]
             name, aliases = names[0], names[1:]
-            base = {"name": name, "aliases": aliases, "title": None, "source": f"{_SOURCE}{PHOENIX_FILES[file]}:{e.line}"}
+            base = {"name": name, "aliases": aliases, "title": None,
+                    "source": f"{_SOURCE}{PHOENIX_FILES[file]}:{e.line}"}
             keys = [_key(n) for n in e.names]
             state_code = next((_state(c) for c, _, _ in e.codes if len(c) == 3 and _state(c)), None)
             group = next((group_keys[k] for k in [c for c, _, _ in e.codes] + keys if k in group_keys), None)
