@@ -52,8 +52,9 @@ def test_verb_forms(lexicon):
 
 
 def test_codes_of_a_small_dictionary():
-    lex = parse_verbs("&ARMS\n+RIFLE\n+TANK_\n####### VERB PATTERNS #######\n--- GIVE [070] ---\nSEND {SENDS SENT SENDING}\n"
-                      "- * &ARMS (TO) [072] # SEND\n- * {ECONOMIC REFORMS} [---]\n- * GREETINGS [:018]\n")
+    lex = parse_verbs("&ARMS\n+RIFLE\n+TANK_\n####### VERB PATTERNS #######\n--- GIVE [070] ---\n"
+                      "SEND {SENDS SENT SENDING}\n- * &ARMS (TO) [072] # SEND\n- * {ECONOMIC REFORMS} [---]\n"
+                      "- * GREETINGS [:018]\n")
     matcher = VerbMatcher(lex)
     assert [m.code for m in matcher.find("Moscow sent rifles to Damascus")] == ["072"]
     assert [m.code for m in matcher.find("Moscow sent tanks to Damascus")] == ["070"]  # TANK_: no plural
@@ -122,7 +123,8 @@ def test_phoenix_dates_and_formats():
     assert kagame.codes == (("RWAELI", dt.date(1975, 1, 1), dt.date(2000, 1, 1)),
                             ("RWAGOV", dt.date(2000, 3, 24), None), ("RWAELI", None, None))
     assert cuellar.codes[0] == ("IGOUNO", dt.date(1982, 1, 1), dt.date(1991, 12, 31))
-    assert byrnes.codes == (("USAELI", dt.date(1897, 1, 1), dt.date(1945, 7, 3)), ("USAGOV", None, dt.date(1947, 1, 21)))
+    assert byrnes.codes == (("USAELI", dt.date(1897, 1, 1), dt.date(1945, 7, 3)),
+                            ("USAGOV", None, dt.date(1947, 1, 21)))
 
 
 def test_phoenix_rows(rows):
