@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from training.field.match import VerbMatcher  # noqa: E402
-from training.field.phoenix import conflicts, load_phoenix, phoenix_rows  # noqa: E402
+from training.field.overlap import conflicts  # noqa: E402
+from training.field.phoenix import load_phoenix, phoenix_rows  # noqa: E402
 from training.field.verbs import load_verbs  # noqa: E402
 
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")

@@ -38,9 +38,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from training.field.codes import goldstein, quad_class, root
+from training.field.event import EventMatch
 from training.field.verbs import DETERMINERS, Slot, VerbLexicon, VerbPattern, load_verbs
 
 __all__ = ["EventMatch", "VerbMatcher", "default_matcher", "find_events", "tokenize"]
@@ -52,50 +52,6 @@ _PREPOSITIONS = frozenset({"of", "on", "for", "in", "at", "with", "by", "from", 
                            "against"})
 _NEGATIONS = frozenset({"not", "never", "no", "nor", "without", "refused", "declined", "cannot"})
 _BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "get", "gets", "got"})
-
-
-@dataclass(frozen=True)
-class EventMatch:
-    """A verb phrase found in a sentence, with its CAMEO event code.
-
-    Attributes
-    ----------
-    start, end : int
-        Character offsets of the phrase (from the verb or the first pattern word to the last one).
-    code : str
-        The CAMEO event code ("112").
-    root : str
-        Its root, "01".."20".
-    quad_class : int
-        1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict.
-    goldstein : float
-        Goldstein (1992) score of the code.
-    words : tuple of str
-        The matched words as written in the text, in order (verb and pattern words).
-    verb : str
-        Lemma of the verb ("accuse").
-    pattern : str or None
-        The dictionary pattern line, None when the verb's own code applied.
-    passive_code : str or None
-        The dictionary's passive meaning of the pattern or verb (``[057:057]``), if any.
-    negated : bool
-        A negation ("not", "never", "n't", ...) stands within the three tokens before the verb.
-    passive : bool
-        The verb follows a form of "be" or "get" (passive voice, roughly).
-    """
-
-    start: int
-    end: int
-    code: str
-    root: str
-    quad_class: int
-    goldstein: float
-    words: tuple[str, ...]
-    verb: str
-    pattern: str | None
-    passive_code: str | None
-    negated: bool
-    passive: bool
 
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pycountry
 
-__all__ = ["DEFAULT_FIELD_DIR", "PHOENIX_FILES", "PhoenixEntry", "conflicts", "load_phoenix",
-           "parse_actor_file", "phoenix_rows"]
+__all__ = ["DEFAULT_ACTORS_DIR", "DEFAULT_FIELD_DIR", "PHOENIX_FILES", "PhoenixEntry", "load_phoenix",
+           "name_key", "parse_actor_file", "phoenix_rows", "project_codes"]
 
 DEFAULT_FIELD_DIR = Path(__file__).resolve().parents[2] / "data" / "field"
 DEFAULT_ACTORS_DIR = Path(__file__).resolve().parents[2] / "data" / "actors"
@@ -143,18 +143,21 @@ def _state(code: str) -> str | None:
     return head if head in _EXTRA_STATES or pycountry.countries.get(alpha_3=head) else None
 
 
-def _key(name: str) -> str:
+def name_key(name: str) -> str:
+    """A name folded for comparison: case, apostrophes, punctuation and spacing removed."""
     return " ".join(re.sub(r"[^\w\s]", " ", name.casefold().replace("'", "")).split())
 
 
-def _project(actors_dir: Path) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+def project_codes(actors_dir: Path) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """The project's bloc CAMEO codes, bloc names and group names/codes, each mapped to its code."""
     blocs = json.loads((actors_dir / "blocs.json").read_text(encoding="utf-8"))
     groups = json.loads((actors_dir / "groups.json").read_text(encoding="utf-8"))["groups"]
     bloc_cameo = {c: code for code, b in blocs.items() for c in b.get("cameo", [])}
-    bloc_names = {_key(n): code for code, b in blocs.items() for n in [b.get("name", "")] + b.get("names", []) if n}
+    bloc_names = {name_key(n): code for code, b in blocs.items()
+                  for n in [b.get("name", "")] + b.get("names", []) if n}
     group_keys = {c: code for code, g in groups.items() for c in g.get("cameo", [])}
-    group_keys |= {_key(n): code for code, g in groups.items() for n in [g.get("name", "")] + g.get("names", []) if n}
+    group_keys |= {name_key(n): code for code, g in groups.items()
+                   for n in [g.get("name", "")] + g.get("names", []) if n}
     return bloc_cameo, bloc_names, group_keys
 
 
@@ -204,7 +207,7 @@ def phoenix_rows(entries: dict[str, list[PhoenixEntry]] | None = None, *,
         ``phoenix_code``.
     """
     entries = load_phoenix() if entries is None else entries
-    bloc_cameo, bloc_names, group_keys = _project(Path(actors_dir))
+    bloc_cameo, bloc_names, group_keys = project_codes(Path(actors_dir))
     rows = []
     for file, items in entries.items():
         for e in items:
@@ -212,10 +215,11 @@ def phoenix_rows(entries: dict[str, list[PhoenixEntry]] | None = None, *,
             name, aliases = names[0], names[1:]
             base = {"name": name, "aliases": aliases, "title": None,
                     "source": f"{_SOURCE}{PHOENIX_FILES[file]}:{e.line}"}
-            keys = [_key(n) for n in e.names]
+            keys = [name_key(n) for n in e.names]
             state_code = next((_state(c) for c, _, _ in e.codes if len(c) == 3 and _state(c)), None)
-            group = next((group_keys[k] for k in [c for c, _, _ in e.codes] + keys if k in group_keys), None)
-            bloc = next((bloc_names[k] for k in keys if k in bloc_names), None)
+            named = keys if file != "country" else keys[:1]  # a state's synonyms may name its parties
+            group = next((group_keys[k] for k in [c for c, _, _ in e.codes] + named if k in group_keys), None)
+            bloc = next((bloc_names[k] for k in named if k in bloc_names), None)
             code = e.codes[0][0]
             if group or bloc:
                 row = {"code": group or bloc, "kind": "armed_group" if group else "organisation", "phoenix_code": code}
@@ -231,43 +235,3 @@ def phoenix_rows(entries: dict[str, list[PhoenixEntry]] | None = None, *,
                 continue
             rows.append(base | row | {"role": row["kind"], "start": None, "end": None})
     return rows
-
-
-def conflicts(rows: list[dict], *, actors_dir: str | Path = DEFAULT_ACTORS_DIR) -> list[dict]:
-    """Phoenix rows whose name the project's own data gives to another actor.
-
-    Compares each row's names with ``leaders.jsonl`` names and aliases (at overlapping dates for
-    people), ``states.json`` names, demonyms and metonyms, and bloc and group names. The project's entry
-    is meant to win on merge.
-
-    Returns
-    -------
-    list of dict
-        ``name``, ``phoenix`` (the row's code), ``project`` (the project's code), ``where`` (file).
-    """
-    actors_dir = Path(actors_dir)
-    own: dict[str, list[tuple[str, str, str | None, str | None]]] = {}
-    with (actors_dir / "leaders.jsonl").open(encoding="utf-8") as fh:
-        for line in filter(str.strip, fh):
-            r = json.loads(line)
-            for n in [r["name"]] + r.get("aliases", []):
-                own.setdefault(_key(n), []).append((r["code"], "leaders.jsonl", r.get("start"), r.get("end")))
-    states = json.loads((actors_dir / "states.json").read_text(encoding="utf-8"))
-    for code, s in states.items():
-        if isinstance(s, dict):
-            for n in s.get("names", []) + s.get("demonyms", []) + s.get("metonyms", []):
-                own.setdefault(_key(n), []).append((code, "states.json", None, None))
-    _, bloc_names, group_keys = _project(actors_dir)
-    for k, code in bloc_names.items():
-        own.setdefault(k, []).append((code, "blocs.json", None, None))
-    for k, code in group_keys.items():
-        own.setdefault(k, []).append((code, "groups.json", None, None))
-    out = []
-    for row in rows:
-        for n in [row["name"]] + row["aliases"]:
-            for code, where, start, end in own.get(_key(n), []):
-                overlap = (not row["start"] or not end or row["start"] <= end) and \
-                          (not row["end"] or not start or start <= row["end"])
-                if code != row["code"] and overlap:
-                    out.append({"name": n, "phoenix": row["code"], "project": code, "where": where})
-    return out

@@ -22,6 +22,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from training.field.forms import plural, regular_forms
+
 __all__ = ["DEFAULT_VERB_FILE", "DETERMINERS", "Verb", "VerbLexicon", "VerbPattern", "load_verbs",
            "parse_verbs", "plural", "regular_forms"]
 
@@ -117,40 +119,6 @@ class VerbLexicon:
                 "forms": len({f for v in self.verbs for f in v.forms}),
                 "patterns": sum(len(p) for p in self.patterns.values()),
                 "transformations": len(self.transformations), "skipped_patterns": sum(self.skipped.values())}
-
-
-def plural(word: str) -> str:
-    """Regular plural of a lower-case noun: -es after s/x/z/ch/sh, -ies after consonant + y, else -s."""
-    if re.search(r"(?:s|x|z|ch|sh)$", word):
-        return word + "es"
-    if re.search(r"[^aeiou]y$", word):
-        return word[:-1] + "ies"
-    return word + "s"
-
-
-def regular_forms(verb: str) -> tuple[str, ...]:
-    """The regular forms of a lower-case English verb: itself, -s/-es/-ies, -ed/-d/-ied, -ing.
-
-    A one-syllable verb ending in vowel + consonant also gets the doubled forms ("ban": "banned",
-    "banning"), as well as the undoubled ones, since the dictionary lists few of them.
-    """
-    third = plural(verb)
-    if verb.endswith("e"):
-        past = verb + "d"
-    elif re.search(r"[^aeiou]y$", verb):
-        past = verb[:-1] + "ied"
-    else:
-        past = verb + "ed"
-    if verb.endswith("ie"):
-        ing = verb[:-2] + "ying"
-    elif verb.endswith("e") and len(verb) > 2 and not verb.endswith(("ee", "ye", "oe")):
-        ing = verb[:-1] + "ing"
-    else:
-        ing = verb + "ing"
-    forms = [verb, third, past, ing]
-    if re.fullmatch(r"[^aeiou]*[aeiou][^aeiouwxy]", verb):
-        forms += [verb + verb[-1] + "ed", verb + verb[-1] + "ing"]
-    return tuple(dict.fromkeys(forms))
 
 
 def _codes(text: str) -> tuple[str | None, str | None]:
