@@ -81,8 +81,8 @@ def goldstein_table(path: str | Path = DEFAULT_GOLDSTEIN_FILE) -> dict[str, floa
 def goldstein(code: str, *, path: str | Path = DEFAULT_GOLDSTEIN_FILE) -> float:
     """The Goldstein score of a CAMEO event code, with fallback to its parent code.
 
-    A four-digit code missing from the table takes its three-digit parent's score; a three-digit one
-    its root's base code (``"1xx0"``-style "190" for "19x").
+    A four-digit code missing from the table takes its three-digit parent's score, a three-digit one
+    the score of its root's base code ("190" for an unknown "19x"), then the root's own.
 
     Parameters
     ----------
