@@ -1,7 +1,7 @@
 """Inter-annotator agreement on the real news stories: ``python bench/agreement.py``.
 
 Compares the primary annotations (``data/news/annotations/``) with the second, independent annotation of a
-sample (``data/news/second/``) on the stories the second annotator labelled. Every directed pair either
+sample (``data/news/second/``) on the stories the second annotator labelled, per batch (file) and in all. Every directed pair either
 annotator listed in a sentence is one item. Prints the pairs each listed, Cohen's kappa on the pairs both
 listed, kappa with "not listed" as a fourth category over the union, and the confusion counts.
 """
@@ -19,9 +19,9 @@ from sklearn.metrics import cohen_kappa_score
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _read(folder: Path) -> dict[tuple, str]:
+def _read(folder: Path, name: str = "*") -> dict[tuple, str]:
     out = {}
-    for path in sorted(folder.glob("*.jsonl")):
+    for path in sorted(folder.glob(f"{name}.jsonl")):
         with path.open(encoding="utf-8") as fh:
             for line in fh:
                 if line.strip():
@@ -66,7 +66,10 @@ def main(argv=None) -> int:
     ap.add_argument("--primary", default=str(ROOT / "data" / "news" / "annotations"))
     ap.add_argument("--second", default=str(ROOT / "data" / "news" / "second"))
     args = ap.parse_args(argv)
-    print(json.dumps(agreement(_read(Path(args.primary)), _read(Path(args.second))), indent=1))
+    primary, second = Path(args.primary), Path(args.second)
+    report = {p.stem: agreement(_read(primary, p.stem), _read(second, p.stem)) for p in sorted(second.glob("*.jsonl"))}
+    report["all"] = agreement(_read(primary), _read(second))
+    print(json.dumps(report, indent=1))
     return 0
 
 
