@@ -1,4 +1,4 @@
-"""JSON over a coded archive: the dyad table named by ``GEOSTANCE_TABLE_PATH`` (see :mod:`training.series`).
+"""JSON over a coded archive: the dyad table named by ``GEOSTANCE_TABLE_PATH`` (see :mod:`training.archive.series`).
 
 The table is read once, and again only when its file changes (size or modification time), under a lock.
 Routes: ``GET /v1/archive`` (what the table holds), ``/v1/archive/matrix`` (net stance, source x target)
@@ -19,8 +19,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from serving.schemas import Date, ErrorOut, ValidationErrorOut
+from training.archive.series import FREQS, dyad_series, read_table, stance_matrix
 from training.articles import DataError
-from training.series import FREQS, dyad_series, read_table, stance_matrix
 
 __all__ = ["router", "TableUnavailable", "MAX_TOP", "MAX_ACTORS"]
 

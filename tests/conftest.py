@@ -19,7 +19,7 @@ SEED_ID = "000_3dbf35ee1580a863"
 @pytest.fixture(scope="session")
 def model_path(tmp_path_factory):
     """Path of a model trained on the embedded corpus without the seed article (no grid search)."""
-    from training import fit
+    from training.fitting import fit
 
     out = tmp_path_factory.mktemp("model") / "stance.joblib"
     code = fit.main(["--no-search", "--exclude-doc", SEED_ID, "--out", str(out),

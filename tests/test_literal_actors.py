@@ -1,7 +1,7 @@
 """Annotations may name actors the dictionary does not know (people, parties): they act in their article."""
 
 from training.articles import Annotation, Article
-from training.dataset import BuildReport, examples_from_articles
+from training.fitting.dataset import BuildReport, examples_from_articles
 
 
 def _examples(dictionary, text, notes):

@@ -15,7 +15,7 @@ neutral?") and keeps the sum an exact log-odds. Every evidence sentence is expla
 two labels, those of the pair, so a sentence read as ``neutral`` in a ``support`` pair shows a negative
 logit. The TF-IDF values come from the fitted vectorizers' ``transform`` and the weights from the fitted
 classifier's ``coef_`` (divided by the temperature when the model was temperature-scaled, as
-:mod:`training.fit` stores it); with ``sigmoid`` or ``isotonic`` calibration the logits are those of
+:mod:`training.fitting.fit` stores it); with ``sigmoid`` or ``isotonic`` calibration the logits are those of
 the uncalibrated logistic regression.
 
 Each feature is mapped back to the words of the sentence it comes from (:func:`_spans_of`): the

@@ -90,7 +90,7 @@ def build_vectorizer(config: dict) -> ColumnTransformer:
 
 def build_classifier(config: dict, seed: int):
     """Logistic regression, wrapped in ``CalibratedClassifierCV`` for ``sigmoid`` or ``isotonic``
-    calibration. Temperature scaling keeps the plain model: :mod:`training.fit` divides its fitted weights
+    calibration. Temperature scaling keeps the plain model: :mod:`training.fitting.fit` divides its fitted weights
     by the temperature, which changes no decision."""
     lr = LogisticRegression(C=config["C"], class_weight=config["class_weight"], max_iter=5000,
                             random_state=seed)

@@ -262,7 +262,7 @@ class StancePredictor:
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m training.predict --articles PATH --out dyads.parquet``: code an archive (see
     :mod:`training.archive`). Returns an exit code."""
-    from training.archive import main as archive_main
+    from training.archive.job import main as archive_main
 
     return archive_main(argv)
 

@@ -33,8 +33,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from training.archive.plots import FREQS, plot_matrix, plot_series
 from training.articles import LABELS, DataError
-from training.series_plot import FREQS, plot_matrix, plot_series
 
 __all__ = ["TABLE_COLUMNS", "SERIES_COLUMNS", "FREQS", "read_table", "dyad_series", "stance_matrix",
            "net_interval", "plot_series", "plot_matrix", "main"]
@@ -218,7 +218,7 @@ def stance_matrix(table: pd.DataFrame, *, top: int = 15, start=None, end=None) -
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
-    from training.archive_io import atomic_path
+    from training.archive.tables import atomic_path
 
     frame = frame.copy()
     frame["period"] = frame["period"].astype(str)

@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from training.actors import ActorDictionary, default_dictionary
-from training.archive_io import SENTENCE_SCHEMA, TABLE_SCHEMA
+from training.archive.tables import SENTENCE_SCHEMA, TABLE_SCHEMA
 from training.articles import LABELS, ArticleRecord
 from training.examples import candidate_examples, prepare
 from training.limits import DEFAULT_LIMITS, LimitExceeded, Limits

@@ -22,13 +22,21 @@ from pathlib import Path
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from training import crossval, summary
 from training.actors import default_dictionary
 from training.articles import LABELS, DataError
-from training.crossval import check_labels, grouped_split
-from training.dataset import label_counts
-from training.evaluate import format_table, majority_baseline, metrics
 from training.features import DyadMasker
+from training.fitting import crossval, summary
+from training.fitting.crossval import check_labels, grouped_split
+from training.fitting.dataset import label_counts
+from training.fitting.evaluate import format_table, majority_baseline, metrics
+from training.fitting.trainset import (
+    DEFAULT_ANNOTATIONS,
+    DEFAULT_ARTICLES,
+    build_dataset,
+    input_records,
+    own_weights,
+    route_inputs,
+)
 from training.model import (
     DEFAULT_CONFIG,
     DEFAULT_MODEL_PATH,
@@ -39,19 +47,11 @@ from training.model import (
     model_lock,
     save_model,
 )
-from training.trainset import (
-    DEFAULT_ANNOTATIONS,
-    DEFAULT_ARTICLES,
-    build_dataset,
-    input_records,
-    own_weights,
-    route_inputs,
-)
 
 __all__ = ["main", "grouped_split", "check_labels", "GRID", "DEFAULT_ARTICLES", "DEFAULT_ANNOTATIONS"]
 
 log = logging.getLogger("training.fit")
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GRID = {"C": [1.0, 4.0, 16.0], "class_weight": [None, "balanced"]}
 
 

@@ -7,8 +7,8 @@ Usage::
     python -m training.annotate --import proposals.csv --out my_annotations.jsonl
 
 The model scores every directed pair of actors that share a sentence; the most uncertain ones, spread
-over articles and pairs (:mod:`training.select`), are shown one at a time. Each answer is appended to the
-annotation file at once (:mod:`training.annofile`), in the format ``training.fit --annotations`` reads, and
+over articles and pairs (:mod:`training.annotation.select`), are shown one at a time. Each answer is appended to the
+annotation file at once (:mod:`training.annotation.annofile`), in the format ``training.fit --annotations`` reads, and
 a second run skips what is already there. Sentence numbers are 0-based over the article body (the title
 is not counted), as everywhere in the project.
 """
@@ -22,11 +22,11 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from training import annofile
 from training.actors import default_dictionary
+from training.annotation import annofile
+from training.annotation.select import STRATEGIES, Proposal, propose
 from training.articles import LABELS, DataError, read_articles
 from training.model import DEFAULT_MODEL_PATH, ModelError, load_model
-from training.select import STRATEGIES, Proposal, propose
 
 __all__ = ["GUIDELINE", "Proposal", "propose", "highlight", "label_loop", "main"]
 
