@@ -20,16 +20,9 @@ import numpy as np
 
 from training.actors import ActorDictionary
 from training.articles import LABELS
+from training.document import Document, ResolvedActor, prepare, resolve_in, resolve_pair
 from training.dyads import aggregate, by_dyad
-from training.examples import (
-    Document,
-    ResolvedActor,
-    candidate_examples,
-    pair_examples,
-    prepare,
-    resolve_in,
-    resolve_pair,
-)
+from training.examples import candidate_examples, pair_examples
 from training.explain import SentenceExplanation, explain_pair, explain_pairs
 from training.limits import DEFAULT_LIMITS, Budget, Limits
 from training.model import StanceModel

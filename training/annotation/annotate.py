@@ -25,8 +25,9 @@ from typing import TextIO
 from training.actors import default_dictionary
 from training.annotation import annofile
 from training.annotation.select import STRATEGIES, Proposal, propose
-from training.articles import LABELS, DataError, read_articles
+from training.articles import LABELS, DataError
 from training.model import DEFAULT_MODEL_PATH, ModelError, load_model
+from training.reading import read_articles
 
 __all__ = ["GUIDELINE", "Proposal", "propose", "highlight", "label_loop", "main"]
 

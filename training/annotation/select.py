@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from training.articles import LABELS
-from training.examples import candidate_examples, prepare
+from training.document import prepare
+from training.examples import candidate_examples
 from training.limits import LimitExceeded
 
 __all__ = ["STRATEGIES", "uncertainty", "select", "candidate_key", "Proposal", "propose"]

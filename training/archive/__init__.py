@@ -14,9 +14,11 @@ coding
 execution
     The run's summary, progress bar and engines (inline, local processes, Dask).
 tables
-    The dyad table's schemas and its atomic Parquet / CSV / JSONL files; a run's parts.
+    The dyad table on disk: its schemas and columns, writing it as Parquet / CSV / JSONL, reading it back.
+parts
+    Atomic files, and the finished parts of a run that a restarted run reuses.
 series
-    Reading a dyad table; a dyad's counts and net stance per period; the stance matrix; the series command.
+    A dyad's counts and net stance per period, the stance matrix, and the series command.
 plots
     The series and matrix figures.
 """
@@ -25,15 +27,8 @@ from training.archive.coding import Coder, CodingConfig, code_partition
 from training.archive.execution import ArchiveError, Summary
 from training.archive.job import run
 from training.archive.plots import FREQS, plot_matrix, plot_series
-from training.archive.series import (
-    SERIES_COLUMNS,
-    TABLE_COLUMNS,
-    dyad_series,
-    net_interval,
-    read_table,
-    stance_matrix,
-)
-from training.archive.tables import SENTENCE_SCHEMA, TABLE_SCHEMA, write_table
+from training.archive.series import SERIES_COLUMNS, dyad_series, net_interval, stance_matrix
+from training.archive.tables import SENTENCE_SCHEMA, TABLE_COLUMNS, TABLE_SCHEMA, read_table, write_table
 
 __all__ = ["run", "ArchiveError", "Summary", "Coder", "CodingConfig", "code_partition", "TABLE_SCHEMA",
            "SENTENCE_SCHEMA", "write_table", "TABLE_COLUMNS", "SERIES_COLUMNS", "FREQS", "read_table", "dyad_series",

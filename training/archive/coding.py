@@ -22,8 +22,9 @@ import pyarrow as pa
 from training.actors import ActorDictionary, default_dictionary
 from training.archive.tables import SENTENCE_SCHEMA, TABLE_SCHEMA
 from training.articles import LABELS, ArticleRecord
+from training.document import prepare
 from training.dyads import aggregate, by_dyad
-from training.examples import candidate_examples, prepare
+from training.examples import candidate_examples
 from training.limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from training.model import StanceModel, load_model
 from training.text import has_words

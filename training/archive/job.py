@@ -24,10 +24,12 @@ from pathlib import Path
 from training.archive.coding import _CODERS, Coder, CodingConfig, code_partition, model_key
 from training.archive.execution import ArchiveError, Bar, Summary, account
 from training.archive.execution import engine as make_engine
-from training.archive.tables import PartStore, table_format, write_table
-from training.articles import ArticleRecord, DataError, iter_articles
+from training.archive.parts import PartStore
+from training.archive.tables import table_format, write_table
+from training.articles import ArticleRecord, DataError
 from training.limits import DEFAULT_LIMITS, Limits
 from training.model import DEFAULT_MODEL_PATH, ModelError, load_model
+from training.reading import iter_articles
 
 __all__ = ["ArchiveError", "Summary", "run", "main"]
 
@@ -68,7 +70,7 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
     Parameters
     ----------
     paths : sequence of str
-        Article inputs, each in a form :func:`training.articles.iter_articles` reads.
+        Article inputs, each in a form :func:`training.reading.iter_articles` reads.
     out : str or path-like
         ``.parquet``, ``.csv`` or ``.jsonl``.
     model_path : str or path-like, default=DEFAULT_MODEL_PATH

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -34,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from training.archive.plots import FREQS, plot_matrix, plot_series
+from training.archive.tables import TABLE_COLUMNS, read_table
 from training.articles import LABELS, DataError
 
 __all__ = ["TABLE_COLUMNS", "SERIES_COLUMNS", "FREQS", "read_table", "dyad_series", "stance_matrix",
@@ -41,67 +41,8 @@ __all__ = ["TABLE_COLUMNS", "SERIES_COLUMNS", "FREQS", "read_table", "dyad_serie
 
 log = logging.getLogger("training.series")
 
-TABLE_COLUMNS = ("doc_id", "date", "source", "source_name", "source_kind", "target", "target_name",
-                 "target_kind", "stance", "p_support", "p_oppose", "p_neutral", "n_sentences",
-                 "sentence_indices", "sentence_starts", "sentence_ends")
 SERIES_COLUMNS = ("period", "n_support", "n_oppose", "n_neutral", "n", "net", "net_low", "net_high")
-_LIST_COLUMNS = ("sentence_indices", "sentence_starts", "sentence_ends")
 Z95 = 1.959963984540054
-
-
-def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a dyad table written by ``python -m training.predict --articles ... --out PATH``.
-
-    Parameters
-    ----------
-    path : str or path-like
-        ``.parquet``, ``.csv`` (list columns as JSON arrays) or ``.jsonl``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The columns of :data:`TABLE_COLUMNS` (and any others the file holds); ``date`` as ``datetime64``
-        (NaT when unknown); list columns as Python lists.
-
-    Raises
-    ------
-    DataError
-        If the file is missing, of another format, unreadable, or lacks a column (named).
-    """
-    p = Path(path)
-    if not p.is_file():
-        raise DataError(f"{path}: no such file")
-    try:
-        if p.suffix == ".parquet":
-            table = pd.read_parquet(p)
-        elif p.suffix == ".csv":
-            table = pd.read_csv(p, dtype={"doc_id": str, "source": str, "target": str}, keep_default_na=False,
-                                na_values={"date": [""], "p_support": [""], "p_oppose": [""], "p_neutral": [""]})
-        elif p.suffix == ".jsonl":
-            table = pd.read_json(p, lines=True, dtype={"doc_id": str, "date": str})
-        else:
-            raise DataError(f"{path}: unknown table format {p.suffix!r}; expected .parquet, .csv or .jsonl")
-    except DataError:
-        raise
-    except Exception as exc:  # pyarrow, csv and json readers raise many types
-        raise DataError(f"{path}: unreadable table ({type(exc).__name__})") from None
-    missing = [c for c in TABLE_COLUMNS if c not in table.columns]
-    if missing and not table.empty:
-        raise DataError(f"{path}: not a dyad table, missing column(s) {', '.join(missing)}")
-    if table.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in TABLE_COLUMNS}).astype({"date": "datetime64[ns]"})
-    for c in _LIST_COLUMNS:
-        if p.suffix == ".csv":
-            table[c] = [json.loads(v) if isinstance(v, str) and v else [] for v in table[c]]
-        else:
-            table[c] = [list(v) if v is not None else [] for v in table[c]]
-    dates = table["date"].replace({"": None, "None": None, "nan": None})
-    table["date"] = pd.to_datetime(dates, format="%Y-%m-%d", errors="coerce")
-    bad = table["stance"][~table["stance"].isin(LABELS)]
-    if len(bad):
-        raise DataError(f"{path}: row {int(bad.index[0]) + 1}: stance {str(bad.iloc[0])[:20]!r} is not one of "
-                        f"{', '.join(LABELS)}")
-    return table
 
 
 def net_interval(n_support, n_oppose, n) -> tuple[np.ndarray, np.ndarray]:
@@ -218,7 +159,7 @@ def stance_matrix(table: pd.DataFrame, *, top: int = 15, start=None, end=None) -
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
-    from training.archive.tables import atomic_path
+    from training.archive.parts import atomic_path
 
     frame = frame.copy()
     frame["period"] = frame["period"].astype(str)

@@ -1,23 +1,26 @@
-"""Writing the dyad table: atomic files, the table's columns, Parquet / CSV / JSONL by extension.
+"""The dyad table on disk: its columns, writing it as Parquet / CSV / JSONL by extension, reading it back.
 
-Every file is written to a temporary name in its own folder, flushed and moved into place with
-``os.replace``, so a reader (or a restarted run) sees either the whole file or none of it.
+Every file is written atomically (:func:`training.archive.parts.atomic_path`): a reader, or a restarted
+run, sees either the whole file or none of it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["TABLE_SCHEMA", "SENTENCE_SCHEMA", "FORMATS", "PartStore", "atomic_path", "atomic_write_text", "write_table",
-           "table_format"]
+from training.archive.parts import atomic_path
+from training.articles import LABELS, DataError
+
+if TYPE_CHECKING:
+    import pandas
+
+__all__ = ["TABLE_SCHEMA", "SENTENCE_SCHEMA", "TABLE_COLUMNS", "FORMATS", "write_table", "table_format", "read_table"]
 
 FORMATS = (".parquet", ".csv", ".jsonl")
 
@@ -50,32 +53,6 @@ def table_format(path: str | Path) -> str:
     if suffix not in FORMATS:
         raise ValueError(f"{path}: unknown table format {suffix or '(none)'!r}; expected {', '.join(FORMATS)}")
     return suffix
-
-
-@contextlib.contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
-    """A temporary path beside ``path``, moved onto it when the block ends without an error.
-
-    The temporary name keeps the extension, so writers that choose a format by it still work.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def atomic_write_text(path: str | Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` atomically."""
-    with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
 
 
 def _csv_cell(value) -> str:
@@ -147,87 +124,64 @@ def write_table(tables: Sequence[pa.Table] | Iterator[pa.Table], path: str | Pat
     return n
 
 
-class PartStore:
-    """The parts of one run, in ``<out>.parts/``: ``part-NNNNNN.parquet`` with its counts in a ``.json``.
+TABLE_COLUMNS = ("doc_id", "date", "source", "source_name", "source_kind", "target", "target_name",
+                 "target_kind", "stance", "p_support", "p_oppose", "p_neutral", "n_sentences",
+                 "sentence_indices", "sentence_starts", "sentence_ends")
+_LIST_COLUMNS = ("sentence_indices", "sentence_starts", "sentence_ends")
 
-    ``manifest.json`` holds the hash of the arguments that decide the rows; a restarted run with the same
-    hash reuses every finished part, and one with other arguments is refused, so parts of two runs never
-    mix. A part counts as finished once its ``.json`` exists, which is written after its Parquet file.
-    A lock file keeps two runs from writing the same parts at once.
+
+def read_table(path: str | Path) -> pandas.DataFrame:
+    """Read a dyad table written by ``python -m training.predict --articles ... --out PATH``.
 
     Parameters
     ----------
-    out : path-like
-        The final table; the parts go beside it.
+    path : str or path-like
+        ``.parquet``, ``.csv`` (list columns as JSON arrays) or ``.jsonl``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`TABLE_COLUMNS` (and any others the file holds); ``date`` as ``datetime64``
+        (NaT when unknown); list columns as Python lists.
+
+    Raises
+    ------
+    DataError
+        If the file is missing, of another format, unreadable, or lacks a column (named).
     """
+    import pandas as pd
 
-    def __init__(self, out: str | Path):
-        self.out = Path(out)
-        self.dir = self.out.with_name(self.out.name + ".parts")
-        self._lock = None
-
-    def open(self, key: str, arguments: dict) -> int:
-        """Create or reopen the folder for a run with hash ``key``; return how many parts are finished.
-
-        Raises
-        ------
-        RuntimeError
-            If the folder holds parts of a run with other arguments, or another run holds its lock.
-        """
-        import fcntl
-
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self._lock = open(self.dir / ".lock", "w")
-        try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            self._lock.close()
-            self._lock = None
-            raise RuntimeError(f"{self.dir}: another run is writing these parts") from None
-        manifest = self.dir / "manifest.json"
-        if manifest.exists():
-            try:
-                saved = json.loads(manifest.read_text(encoding="utf-8")).get("key")
-            except (OSError, json.JSONDecodeError):
-                saved = None
-            if saved != key:
-                self.close()
-                raise RuntimeError(f"{self.dir} holds the parts of a run with other arguments (inputs, model, "
-                                   "--actors, --sentences, --chunk-size or limits); give the same arguments to "
-                                   "resume it, or delete the folder to start again")
+    p = Path(path)
+    if not p.is_file():
+        raise DataError(f"{path}: no such file")
+    try:
+        if p.suffix == ".parquet":
+            table = pd.read_parquet(p)
+        elif p.suffix == ".csv":
+            table = pd.read_csv(p, dtype={"doc_id": str, "source": str, "target": str}, keep_default_na=False,
+                                na_values={"date": [""], "p_support": [""], "p_oppose": [""], "p_neutral": [""]})
+        elif p.suffix == ".jsonl":
+            table = pd.read_json(p, lines=True, dtype={"doc_id": str, "date": str})
         else:
-            atomic_write_text(manifest, json.dumps({"key": key, "arguments": arguments}, indent=2, default=str))
-        return sum(1 for _ in self.dir.glob("part-*.json"))
-
-    def _path(self, index: int, suffix: str) -> Path:
-        return self.dir / f"part-{index:06d}{suffix}"
-
-    def done(self, index: int) -> dict | None:
-        """The counts of finished part ``index``, or None."""
-        path = self._path(index, ".json")
-        if not path.exists():
-            return None
-        return json.loads(path.read_text(encoding="utf-8"))
-
-    def write(self, index: int, table: pa.Table, stats: dict) -> None:
-        """Write part ``index`` atomically: its rows, then its counts."""
-        with atomic_path(self._path(index, ".parquet")) as tmp:
-            pq.write_table(table, tmp)
-        atomic_write_text(self._path(index, ".json"), json.dumps(stats))
-
-    def tables(self, n: int) -> Iterator[pa.Table]:
-        """Parts 0 .. n-1 in order, one at a time."""
-        for i in range(n):
-            yield pq.read_table(self._path(i, ".parquet"))
-
-    def close(self) -> None:
-        if self._lock is not None:
-            self._lock.close()
-            self._lock = None
-
-    def remove(self) -> None:
-        """Delete the folder (after the final table is in place)."""
-        import shutil
-
-        self.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
+            raise DataError(f"{path}: unknown table format {p.suffix!r}; expected .parquet, .csv or .jsonl")
+    except DataError:
+        raise
+    except Exception as exc:  # pyarrow, csv and json readers raise many types
+        raise DataError(f"{path}: unreadable table ({type(exc).__name__})") from None
+    missing = [c for c in TABLE_COLUMNS if c not in table.columns]
+    if missing and not table.empty:
+        raise DataError(f"{path}: not a dyad table, missing column(s) {', '.join(missing)}")
+    if table.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in TABLE_COLUMNS}).astype({"date": "datetime64[ns]"})
+    for c in _LIST_COLUMNS:
+        if p.suffix == ".csv":
+            table[c] = [json.loads(v) if isinstance(v, str) and v else [] for v in table[c]]
+        else:
+            table[c] = [list(v) if v is not None else [] for v in table[c]]
+    dates = table["date"].replace({"": None, "None": None, "nan": None})
+    table["date"] = pd.to_datetime(dates, format="%Y-%m-%d", errors="coerce")
+    bad = table["stance"][~table["stance"].isin(LABELS)]
+    if len(bad):
+        raise DataError(f"{path}: row {int(bad.index[0]) + 1}: stance {str(bad.iloc[0])[:20]!r} is not one of "
+                        f"{', '.join(LABELS)}")
+    return table

@@ -37,16 +37,8 @@ from training.fitting.trainset import (
     own_weights,
     route_inputs,
 )
-from training.model import (
-    DEFAULT_CONFIG,
-    DEFAULT_MODEL_PATH,
-    ModelError,
-    build_classifier,
-    build_pipeline,
-    build_vectorizer,
-    model_lock,
-    save_model,
-)
+from training.model import DEFAULT_MODEL_PATH, ModelError, model_lock, save_model
+from training.pipeline import DEFAULT_CONFIG, build_classifier, build_pipeline, build_vectorizer
 
 __all__ = ["main", "grouped_split", "check_labels", "GRID", "DEFAULT_ARTICLES", "DEFAULT_ANNOTATIONS"]
 

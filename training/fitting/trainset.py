@@ -18,8 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from training.actors import DEFAULT_ACTORS_DIR
-from training.articles import DataError, read_annotations, read_articles, read_pairs
+from training.articles import DataError, read_annotations, read_pairs
 from training.fitting.dataset import BuildReport, examples_from_articles, examples_from_pairs, sha256_file, to_dataset
+from training.reading import read_articles
 
 __all__ = ["DEFAULT_ARTICLES", "DEFAULT_ANNOTATIONS", "route_inputs", "article_paths", "annotation_files",
            "input_records", "build_dataset", "own_weights"]
@@ -29,8 +30,9 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_ARTICLES = [ROOT / "seeds", ROOT / "data" / "corpus"]
 DEFAULT_ANNOTATIONS = ROOT / "data" / "annotations"
 # The modules whose code decides which examples are built: the example cache's key hashes their source.
-EXAMPLE_CODE = ("training.text", "training.actors", "training.roles", "training.cameo", "training.examples",
-                "training.fitting.dataset", "training.articles", "training.fitting.trainset")
+EXAMPLE_CODE = ("training.text", "training.sentences", "training.actors", "training.actor_sources", "training.roles",
+                "training.cameo", "training.document", "training.examples", "training.fitting.dataset",
+                "training.articles", "training.reading", "training.fitting.trainset")
 
 
 def _is_pair_file(path: str) -> bool:
