@@ -73,6 +73,13 @@ def _day(value) -> str | None:
     return None if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
+def _sides(table: pd.DataFrame) -> list[pd.DataFrame]:
+    """The table's source and its target actors, each as columns ``code``, ``name``, ``kind`` (one row per
+    table row)."""
+    return [table[[side, f"{side}_name", f"{side}_kind"]].set_axis(["code", "name", "kind"], axis=1)
+            for side in ("source", "target")]
+
+
 class ArchiveActor(BaseModel):
     model_config = {"json_schema_extra": {"examples": [{"code": "RUS", "name": "Russia", "kind": "state", "n": 1042}]}}
 
@@ -182,8 +189,7 @@ def info(request: Request) -> ArchiveInfo:
     table = _table(request)
     actors = []
     if len(table):
-        sides = pd.concat([table[["source", "source_name", "source_kind"]].set_axis(["code", "name", "kind"], axis=1),
-                           table[["target", "target_name", "target_kind"]].set_axis(["code", "name", "kind"], axis=1)])
+        sides = pd.concat(_sides(table))
         counts = sides["code"].value_counts()
         first = sides.drop_duplicates("code").set_index("code")
         actors = [ArchiveActor(code=str(c), name=str(first.at[c, "name"]), kind=str(first.at[c, "kind"]), n=int(k))
@@ -216,9 +222,9 @@ def series(request: Request,
     table = _table(request)
     s = dyad_series(table, source, target, freq=freq)
     names = {}
-    for side in ("source", "target"):
-        pairs = table[[side, f"{side}_name"]].drop_duplicates().astype(str)
-        for code, name in zip(pairs[side], pairs[f"{side}_name"]):
+    for side in _sides(table):
+        pairs = side[["code", "name"]].drop_duplicates().astype(str)
+        for code, name in zip(pairs["code"], pairs["name"]):
             names[code.casefold()] = names[name.casefold()] = name
     periods = [PeriodOut(period=str(r.period), start=r.period.start_time.strftime("%Y-%m-%d"),
                          n_support=int(r.n_support), n_oppose=int(r.n_oppose), n_neutral=int(r.n_neutral), n=int(r.n),
