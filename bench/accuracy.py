@@ -9,7 +9,7 @@ Trains two models into a scratch folder (``models/stance`` is never touched): th
 model on the embedded data, and one on ``park2021_dsa_train`` + ``conflibert_cameo_train`` + the
 embedded data. Evaluates them, a majority-class baseline (of each model's training labels) and the
 dictionary coder (:mod:`bench.coder`) on the real sets with the service's rule
-(:func:`training.evaluate.evaluate_rows`), prints one table and writes it to ``--out``, keeping the
+(:func:`training.fitting.evaluate.evaluate_rows`), prints one table and writes it to ``--out``, keeping the
 hand-written section between ``<!-- tried:start -->`` and ``<!-- tried:end -->``.
 """
 
@@ -35,7 +35,7 @@ from bench.coder import coder_predictor  # noqa: E402
 from training import fit  # noqa: E402
 from training.actors import default_dictionary  # noqa: E402
 from training.articles import LABELS, read_pairs  # noqa: E402
-from training.evaluate import evaluate_rows, majority_baseline, summarise  # noqa: E402
+from training.fitting.evaluate import evaluate_rows, majority_baseline, summarise  # noqa: E402
 from training.model import library_versions, load_model  # noqa: E402
 from training.predict import StancePredictor  # noqa: E402
 
@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _train(name: str, extra: list[str], args, work: Path) -> tuple[Path, Counter]:
-    """Train one model with :func:`training.fit.main`; returns its path and training label counts."""
+    """Train one model with :func:`training.fitting.fit.main`; returns its path and training label counts."""
     out = work / name
     argv = ["--out", str(out), "--cache-dir", str(work / "cache"), *extra]
     if args.no_search:
@@ -76,7 +76,7 @@ def _train(name: str, extra: list[str], args, work: Path) -> tuple[Path, Counter
 
 
 def _row(model: str, set_name: str, m: dict, preds: list[dict] | None = None) -> dict:
-    """One table row from :func:`training.evaluate.metrics` output (and the predictions, if any)."""
+    """One table row from :func:`training.fitting.evaluate.metrics` output (and the predictions, if any)."""
     pc, n = m["per_class"], m["n"]
     reasons = Counter(p["reason"] for p in preds if p["reason"]) if preds is not None else None
     return {"model": model, "set": set_name, "n": n, "macro_f1": m["macro_f1"],

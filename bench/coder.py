@@ -252,6 +252,6 @@ def coder_predictor(dictionary: ActorDictionary | None = None,
     Returns
     -------
     StancePredictor
-        Usable with :func:`training.evaluate.evaluate_rows` like a trained model.
+        Usable with :func:`training.fitting.evaluate.evaluate_rows` like a trained model.
     """
     return StancePredictor(coder or DictionaryCoder(), dictionary or default_dictionary())

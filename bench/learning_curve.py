@@ -6,13 +6,13 @@ Usage::
 
 ``park2021_dsa_train`` plays a user's unlabelled pool (read in place, never copied): its labels are
 revealed only for the rows a selection asks for. Starting from a model of the embedded data, 100, 200, 400
-and 800 labels are added, chosen either by :func:`training.select.select` on the current model's
+and 800 labels are added, chosen either by :func:`training.annotation.select.select` on the current model's
 probabilities, in rounds of ``--step`` labels (pool-based active learning: the model is refitted after every
 round and chooses the next labels, as a user retrains between sessions), or at random (nested samples,
 several seeds). Every model is fitted with the
 default configuration (no grid search, no calibration, which changes no decision) on the embedded data
 plus the revealed rows, and scored on ``park2021_dsa_valid`` and ``park2021_dsa_test`` with
-:mod:`training.evaluate`. A reference model uses every label of the pool. The figure goes to
+:mod:`training.fitting.evaluate`. A reference model uses every label of the pool. The figure goes to
 ``bench/figures/learning_curve.png`` and the table to ``bench/RESULTS.md`` between the
 ``<!-- learning-curve:start -->`` and ``<!-- learning-curve:end -->`` markers.
 """
@@ -36,12 +36,12 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from training import fit, trainset  # noqa: E402
 from training.actors import default_dictionary  # noqa: E402
+from training.annotation.select import select  # noqa: E402
 from training.articles import LABELS, read_pairs  # noqa: E402
-from training.dataset import examples_from_pairs  # noqa: E402
-from training.evaluate import evaluate_rows, summarise  # noqa: E402
+from training.fitting.dataset import examples_from_pairs  # noqa: E402
+from training.fitting.evaluate import evaluate_rows, summarise  # noqa: E402
 from training.model import DEFAULT_CONFIG, StanceModel, build_pipeline  # noqa: E402
 from training.predict import StancePredictor  # noqa: E402
-from training.select import select  # noqa: E402
 
 START, END = "<!-- learning-curve:start -->", "<!-- learning-curve:end -->"
 CONFIG = {**DEFAULT_CONFIG, "calibration": "none"}
@@ -236,9 +236,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{dt.datetime.now(dt.timezone.utc).isoformat(timespec='seconds')}, "
         f"{time.perf_counter() - started:.0f} s). `park2021_dsa_train` is the unlabelled pool "
         f"({res['n_pool']} rows whose actors share a sentence); labels are revealed only when chosen. "
-        f"Selection: `training.select.select` ({args.strategy}, at most 2 per article, a penalty per repeated "
-        f"dyad) in rounds of {args.step} labels, the model refitted after each round (as a user retrains between "
-        "sessions); random: nested samples, "
+        f"Selection: `training.annotation.select.select` ({args.strategy}, at most 2 per article, a penalty per "
+        f"repeated dyad) in rounds of {args.step} labels, the model refitted after each round (as a user retrains "
+        "between sessions); random: nested samples, "
         f"{args.seeds} seeds. Every model: embedded data + the revealed rows (each revealed row weighted "
         f"{args.weight:g} against an embedded example), default configuration, no grid search. "
         f"Macro-F1 over {', '.join(LABELS)}. Figure: `bench/figures/learning_curve.png`.",

@@ -26,8 +26,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from training.actors import ActorDictionary, Mention, default_dictionary  # noqa: E402
-from training.articles import read_articles  # noqa: E402
 from training.examples import Document, candidate_examples, prepare  # noqa: E402
+from training.reading import read_articles  # noqa: E402
 
 DEFAULT_DATA = ROOT / "tests" / "data" / "roles_eval.jsonl"
 

@@ -32,9 +32,9 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from training.actors import default_dictionary  # noqa: E402
-from training.articles import read_articles  # noqa: E402
 from training.model import load_model  # noqa: E402
 from training.predict import StancePredictor  # noqa: E402
+from training.reading import read_articles  # noqa: E402
 
 
 def in_process(model_path: str, repeats: int = 3) -> dict:

@@ -1,4 +1,4 @@
-"""JSON over a coded archive: the dyad table named by ``GEOSTANCE_TABLE_PATH`` (see :mod:`training.series`).
+"""JSON over a coded archive: the dyad table named by ``GEOSTANCE_TABLE_PATH`` (see :mod:`training.archive.series`).
 
 The table is read once, and again only when its file changes (size or modification time), under a lock.
 Routes: ``GET /v1/archive`` (what the table holds), ``/v1/archive/matrix`` (net stance, source x target)
@@ -19,8 +19,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from serving.schemas import Date, ErrorOut, ValidationErrorOut
+from training.archive.series import FREQS, dyad_series, read_table, stance_matrix
 from training.articles import DataError
-from training.series import FREQS, dyad_series, read_table, stance_matrix
 
 __all__ = ["router", "TableUnavailable", "MAX_TOP", "MAX_ACTORS"]
 
@@ -71,6 +71,13 @@ def _num(value) -> float | None:
 
 def _day(value) -> str | None:
     return None if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def _sides(table: pd.DataFrame) -> list[pd.DataFrame]:
+    """The table's source and its target actors, each as columns ``code``, ``name``, ``kind`` (one row per
+    table row)."""
+    return [table[[side, f"{side}_name", f"{side}_kind"]].set_axis(["code", "name", "kind"], axis=1)
+            for side in ("source", "target")]
 
 
 class ArchiveActor(BaseModel):
@@ -182,8 +189,7 @@ def info(request: Request) -> ArchiveInfo:
     table = _table(request)
     actors = []
     if len(table):
-        sides = pd.concat([table[["source", "source_name", "source_kind"]].set_axis(["code", "name", "kind"], axis=1),
-                           table[["target", "target_name", "target_kind"]].set_axis(["code", "name", "kind"], axis=1)])
+        sides = pd.concat(_sides(table))
         counts = sides["code"].value_counts()
         first = sides.drop_duplicates("code").set_index("code")
         actors = [ArchiveActor(code=str(c), name=str(first.at[c, "name"]), kind=str(first.at[c, "kind"]), n=int(k))
@@ -216,9 +222,9 @@ def series(request: Request,
     table = _table(request)
     s = dyad_series(table, source, target, freq=freq)
     names = {}
-    for side in ("source", "target"):
-        pairs = table[[side, f"{side}_name"]].drop_duplicates().astype(str)
-        for code, name in zip(pairs[side], pairs[f"{side}_name"]):
+    for side in _sides(table):
+        pairs = side[["code", "name"]].drop_duplicates().astype(str)
+        for code, name in zip(pairs["code"], pairs["name"]):
             names[code.casefold()] = names[name.casefold()] = name
     periods = [PeriodOut(period=str(r.period), start=r.period.start_time.strftime("%Y-%m-%d"),
                          n_support=int(r.n_support), n_oppose=int(r.n_oppose), n_neutral=int(r.n_neutral), n=int(r.n),

@@ -14,7 +14,7 @@ from serving.schemas import (
     Probabilities,
 )
 from training.actors import Actor
-from training.examples import ResolvedActor
+from training.document import ResolvedActor
 from training.explain import SentenceExplanation
 from training.predict import PairStance
 

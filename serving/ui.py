@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from serving.errors import ModelUnavailable, invalid
 from serving.guard import run_bounded
 from serving.schemas import CLEANED, Date, ErrorOut, Text, ValidationErrorOut
-from training.examples import prepare
+from training.document import prepare
 from training.text import has_words
 
 __all__ = ["install_ui", "STATIC_DIR", "DOCS_ASSETS"]

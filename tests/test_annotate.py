@@ -6,11 +6,11 @@ import json
 import numpy as np
 import pytest
 
-from training import annofile
-from training.annotate import GUIDELINE, Proposal, highlight, label_loop, main
+from training.annotation import annofile
+from training.annotation.annotate import GUIDELINE, Proposal, highlight, label_loop, main
+from training.annotation.select import candidate_key, select, uncertainty
 from training.articles import Article, read_annotations
-from training.dataset import BuildReport, examples_from_articles
-from training.select import candidate_key, select, uncertainty
+from training.fitting.dataset import BuildReport, examples_from_articles
 
 ARTICLES = {
     "a1": ("Week of praise and blame", "China praised Russia for its steady help. Japan condemned North Korea "

@@ -1,4 +1,4 @@
-"""Archive coding: python -m training.predict --articles PATH --out TABLE (training/archive.py)."""
+"""Archive coding: python -m training.predict --articles PATH --out TABLE (training/archive/)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from training import archive, series
-from training.archive_code import Coder
+from training import archive
+from training.archive import series
+from training.archive.coding import Coder
 from training.limits import Limits
 from training.predict import main as predict_main
 

@@ -255,7 +255,7 @@ def test_lock_refuses_a_concurrent_save(saved, pipeline):
 
 def test_fit_refuses_a_locked_out(tmp_path, capsys):
     from tests.test_model import pair_file
-    from training import fit
+    from training.fitting import fit
 
     out = tmp_path / "stance"
     fd = os.open(tmp_path / ".stance.lock", os.O_RDWR | os.O_CREAT)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from training.articles import read_annotations, read_articles
-from training.dataset import BuildReport, examples_from_articles
+from training.articles import read_annotations
+from training.fitting.dataset import BuildReport, examples_from_articles
+from training.reading import read_articles
 
 ROOT = Path(__file__).resolve().parent.parent
 REGIONS = {  # at least one actor of every world region must act in the corpus (UN geoscheme regions)

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from training import evaluate
+from training.fitting import evaluate
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "real"
 ROWS = [

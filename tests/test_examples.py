@@ -3,8 +3,8 @@
 import datetime as dt
 
 from training.articles import Annotation, Article, LabelledPair
-from training.dataset import BuildReport, examples_from_articles, examples_from_pairs, to_dataset
 from training.examples import candidate_examples, prepare
+from training.fitting.dataset import BuildReport, examples_from_articles, examples_from_pairs, to_dataset
 
 
 def test_ordered_pairs_of_distinct_actors_per_sentence(dictionary):

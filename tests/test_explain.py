@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from training.explain import _surface_tokens, explain_examples, runner_up
+from training.explain import explain_examples, runner_up
+from training.feature_spans import _surface_tokens
 
 
 def _all(expl):

@@ -5,11 +5,11 @@ import json
 
 import pytest
 
-from training import fit
 from training.articles import DataError
 from training.artifact import read_artifact
-from training.crossval import choose_folds
-from training.summary import small_heldout_warnings
+from training.fitting import fit
+from training.fitting.crossval import choose_folds
+from training.fitting.summary import small_heldout_warnings
 
 ARTICLES = {
     "a1": ("Week of praise and blame", "China praised Russia for its steady help. Japan condemned North Korea "
@@ -219,7 +219,7 @@ def test_small_heldout_part_is_warned_about(tmp_path, capsys):
 def test_own_weight_counts_the_user_examples_more(user, tmp_path, capsys):
     import numpy as np
 
-    from training.trainset import own_weights
+    from training.fitting.trainset import own_weights
 
     arts, notes = user
     args = fit._parser().parse_args(["--articles", str(arts), "--annotations", str(notes), "--add-default",

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from training.articles import DataError, read_annotations, read_articles, read_pairs
+from training.articles import DataError, read_annotations, read_pairs
+from training.reading import read_articles
 
 
 def write(path, lines):

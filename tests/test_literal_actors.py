@@ -1,7 +1,7 @@
 """Annotations may name actors the dictionary does not know (people, parties): they act in their article."""
 
 from training.articles import Annotation, Article
-from training.dataset import BuildReport, examples_from_articles
+from training.fitting.dataset import BuildReport, examples_from_articles
 
 
 def _examples(dictionary, text, notes):
@@ -35,7 +35,7 @@ def test_people_are_found_by_surname_after_first_mention(dictionary):
 
 
 def test_organisation_names_are_not_cut_to_their_last_word(dictionary):
-    from training.examples import _name_forms
+    from training.document import _name_forms
 
     assert _name_forms("Labour Party") == ["Labour Party"]
     assert _name_forms("Ann Kowal") == ["Ann Kowal", "Kowal"]

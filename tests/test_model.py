@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from training.articles import DataError
-from training.fit import check_labels, grouped_split
+from training.fitting.fit import check_labels, grouped_split
 from training.model import ModelError, load_model
 
 A = ["China", "Russia", "Japan", "India", "Brazil", "Kenya", "Chile", "Peru", "Egypt", "Iran", "Spain", "Ghana"]
@@ -34,7 +34,7 @@ def pair_file(path, labels=("support", "oppose", "neutral"), n_docs=30, blank=Fa
 
 @pytest.fixture(scope="module")
 def small_model(tmp_path_factory):
-    from training import fit
+    from training.fitting import fit
 
     tmp = tmp_path_factory.mktemp("small")
     out = tmp / "m" / "stance"
@@ -64,7 +64,7 @@ def test_missing_class_is_refused():
 
 
 def test_fit_refuses_one_class_file(tmp_path, capsys):
-    from training import fit
+    from training.fitting import fit
 
     p = pair_file(tmp_path / "one.jsonl", labels=("oppose",))
     assert fit.main(["--no-articles", "--data", str(p), "--out", str(tmp_path / "m.joblib")]) == 2
@@ -74,7 +74,7 @@ def test_fit_refuses_one_class_file(tmp_path, capsys):
 
 
 def test_fit_blank_file_is_readable_error(tmp_path, capsys):
-    from training import fit
+    from training.fitting import fit
 
     p = pair_file(tmp_path / "blank.jsonl", blank=True)
     assert fit.main(["--no-articles", "--data", str(p), "--out", str(tmp_path / "m.joblib")]) == 2
@@ -82,7 +82,7 @@ def test_fit_blank_file_is_readable_error(tmp_path, capsys):
 
 
 def test_fit_json_last_line(tmp_path, capsys):
-    from training import fit
+    from training.fitting import fit
 
     p = pair_file(tmp_path / "p.jsonl", n_docs=10)
     assert fit.main(["--no-articles", "--data", str(p), "--no-search", "--json", "--out", str(tmp_path / "m.joblib"),
@@ -117,7 +117,7 @@ def test_round_trip_same_probabilities(small_model):
 
 
 def test_same_data_same_model(small_model, tmp_path):
-    from training import fit
+    from training.fitting import fit
 
     out = tmp_path / "again"
     src = json.loads((small_model / "metadata.json").read_text())["inputs"][0]["path"]
@@ -175,7 +175,7 @@ def test_fast_scorer_equals_scikit_learn(model_path):
 
 
 def test_pair_file_given_as_articles_is_read_as_pairs(tmp_path):
-    from training import fit
+    from training.fitting import fit
 
     out = tmp_path / "m"
     assert fit.main(["--articles", str(pair_file(tmp_path / "p.jsonl")), "--no-search", "--out", str(out),
@@ -186,7 +186,7 @@ def test_pair_file_given_as_articles_is_read_as_pairs(tmp_path):
 
 
 def test_temperature_changes_no_decision(small_model, tmp_path):
-    from training import fit
+    from training.fitting import fit
 
     src = json.loads((small_model / "metadata.json").read_text())["inputs"][0]["path"]
     plain = tmp_path / "plain"

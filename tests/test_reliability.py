@@ -501,50 +501,36 @@ def test_hidden_actors_resolve(client):
 
 
 # -- starvation, on a real server ------------------------------------------------------------------------------
-def test_heavy_requests_do_not_starve_health_or_a_normal_request(model_path, tmp_path):
-    from tests.test_serving_uvicorn import _free_port, _wait_healthy
-
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
+def test_heavy_requests_do_not_starve_health_or_a_normal_request(model_path, tmp_path, uvicorn_server):
     env = {**os.environ, "GEOSTANCE_MODEL_PATH": str(model_path), "GEOSTANCE_MAX_CONCURRENT": "2"}
-    env.pop("GEOSTANCE_API_KEY", None)
     log_path = tmp_path / "uvicorn.log"
     # ~20 KB and 1,800 dyads: under the caps, so each is real work for the model
     heavy = "China and Russia and Japan and India agreed. " * 150 + "The talks went on for hours. " * 450
     statuses, latencies = [], {}
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "serving.app:app", "--host", "127.0.0.1",
-                                 "--port", str(port)], cwd=os.getcwd(), env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            assert _wait_healthy(base, proc, log_path).status_code == 200
+    with uvicorn_server(env, log_path, cwd=os.getcwd()) as server:
+        base = server.base
+        assert server.health.status_code == 200
 
-            def hit():
-                r = httpx.post(f"{base}/v1/dyads", json={"text": heavy}, timeout=60)
-                statuses.append(r.status_code)
+        def hit():
+            r = httpx.post(f"{base}/v1/dyads", json={"text": heavy}, timeout=60)
+            statuses.append(r.status_code)
 
-            threads = [threading.Thread(target=hit) for _ in range(45)]
-            for th in threads:
-                th.start()
-            time.sleep(0.5)
-            t = time.perf_counter()
-            assert httpx.get(f"{base}/health", timeout=30).status_code == 200
-            latencies["health"] = time.perf_counter() - t
-            t = time.perf_counter()
-            r = httpx.post(f"{base}/v1/stance", json=PAIR, timeout=30)
-            latencies["normal"] = time.perf_counter() - t
-            assert r.status_code == 200 and r.json()["stance"] == "support"
-            for th in threads:
-                th.join()
-            assert latencies["health"] < 2 and latencies["normal"] < 5, latencies  # were 9.2 s and 44.5 s
-            assert set(statuses) <= {200, 503} and len(statuses) == 45 and 200 in statuses  # done, or told busy
-            r = httpx.post(f"{base}/v1/stance", json=PAIR, timeout=30)
-            assert r.status_code == 200
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+        threads = [threading.Thread(target=hit) for _ in range(45)]
+        for th in threads:
+            th.start()
+        time.sleep(0.5)
+        t = time.perf_counter()
+        assert httpx.get(f"{base}/health", timeout=30).status_code == 200
+        latencies["health"] = time.perf_counter() - t
+        t = time.perf_counter()
+        r = httpx.post(f"{base}/v1/stance", json=PAIR, timeout=30)
+        latencies["normal"] = time.perf_counter() - t
+        assert r.status_code == 200 and r.json()["stance"] == "support"
+        for th in threads:
+            th.join()
+        assert latencies["health"] < 2 and latencies["normal"] < 5, latencies  # were 9.2 s and 44.5 s
+        assert set(statuses) <= {200, 503} and len(statuses) == 45 and 200 in statuses  # done, or told busy
+        r = httpx.post(f"{base}/v1/stance", json=PAIR, timeout=30)
+        assert r.status_code == 200
     assert "Traceback" not in log_path.read_text()
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from bench.roles import evaluate, read_eval
-from training.articles import read_articles
 from training.examples import candidate_examples, prepare
+from training.reading import read_articles
 from training.roles import ROLES, WINDOW, sports_sentence
 
 SEED = "000_3dbf35ee1580a863"

@@ -8,8 +8,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from training import series
-from training.archive_io import TABLE_SCHEMA, write_table
+from training.archive import series
+from training.archive.tables import TABLE_SCHEMA, write_table
 from training.articles import DataError
 
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -69,7 +69,7 @@ _OLD_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*(?=\s)|\n\s*\n")
 
 
 def _old_split(text):
-    from training.text import _ENDERS, _OPENERS, _TITLES
+    from training.sentences import _ENDERS, _OPENERS, _TITLES
 
     def ends(stop, nxt):
         m = re.search(r"(\S+)$", text[:stop])

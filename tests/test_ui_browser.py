@@ -10,13 +10,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from serving.settings import REPO_ROOT
@@ -42,12 +37,6 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage
          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1366,768")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _table(path: Path) -> Path:
     names = {"CHN": "China", "RUS": "Russia", "USA": "United States", "UKR": "Ukraine"}
     rows = []
@@ -65,38 +54,13 @@ def _table(path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(model_path, tmp_path_factory):
+def server(model_path, tmp_path_factory, uvicorn_server):
     tmp = tmp_path_factory.mktemp("ui-server")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "GEOSTANCE_MODEL_PATH": str(model_path), "GEOSTANCE_MAX_TEXT_CHARS": str(LIMIT),
            "GEOSTANCE_TABLE_PATH": str(_table(tmp / "dyads.jsonl"))}
-    env.pop("GEOSTANCE_API_KEY", None)
-    log_path = tmp / "uvicorn.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "serving.app:app", "--host", "127.0.0.1",
-                                 "--port", str(port)], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if proc.poll() is not None:
-                    raise AssertionError(f"uvicorn exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
-                try:
-                    if httpx.get(f"{base}/health", timeout=2.0).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise AssertionError(f"no answer from {base}/health:\n{log_path.read_text()[-3000:]}")
-                time.sleep(0.2)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+    with uvicorn_server(env, tmp / "uvicorn.log") as running:
+        assert running.health.status_code == 200, running.health.text
+        yield running.base
 
 
 @pytest.fixture(scope="module")

@@ -1,13 +1,13 @@
-"""The stance model: pipeline, probabilities by label name, and a safe, atomic artifact.
+"""The stance model: probabilities by label name, and a safe, atomic artifact.
 
 The pipeline is ``DyadMasker -> ColumnTransformer(TF-IDF per view) -> LogisticRegression``, optionally
-calibrated. :func:`save_model` writes it in the skops format (a zip of JSON and arrays: loading it runs no
-code) with its metadata (library versions, labels, training inputs with their sha256, data counts,
-config, seed, metrics, creation time and the sha256 of the model bytes) into a fresh version folder, and
-switches the model path, a symlink, to it in one step (:mod:`training.artifact` gives the layout).
-:func:`load_model` refuses a pickle or joblib file, a type outside :data:`TRUSTED_TYPES`, an object that
-is not the stance pipeline, malformed metadata, and a file whose hash, scikit-learn version or features
-version does not match its metadata.
+calibrated (built by :mod:`training.pipeline`, whose names this module re-exports). :func:`save_model`
+writes it in the skops format (a zip of JSON and arrays: loading it runs no code) with its metadata (library
+versions, labels, training inputs with their sha256, data counts, config, seed, metrics, creation time and
+the sha256 of the model bytes) into a fresh version folder, and switches the model path, a symlink, to it in
+one step (:mod:`training.artifact` gives the layout). :func:`load_model` refuses a pickle or joblib file, a
+type outside :data:`TRUSTED_TYPES`, an object that is not the stance pipeline, malformed metadata, and a
+file whose hash, scikit-learn version or features version does not match its metadata.
 """
 
 from __future__ import annotations
@@ -22,16 +22,14 @@ from pathlib import Path
 import numpy as np
 import sklearn
 import skops.io as sio
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from skops.io.exceptions import UntrustedTypesFoundException
 
 from training.articles import LABELS
 from training.artifact import ModelError, ModelLocked, model_lock, read_artifact, write_artifact
 from training.features import FEATURES_VERSION, DyadMasker
+from training.pipeline import DEFAULT_CONFIG, build_classifier, build_pipeline, build_vectorizer
 from training.scorer import LinearScorer
 
 __all__ = ["DEFAULT_CONFIG", "DEFAULT_MODEL_PATH", "ModelError", "ModelLocked", "StanceModel", "TRUSTED_TYPES",
@@ -51,17 +49,6 @@ TRUSTED_TYPES = (
     "training.features.DyadMasker",
 )
 
-DEFAULT_CONFIG = {
-    "C": 4.0,
-    "class_weight": "balanced",
-    "sentence_ngrams": [1, 3],
-    "between_ngrams": [1, 3],
-    "relation_ngrams": [1, 2],
-    "near_ngrams": [1, 1],
-    "min_df": 1,
-    "calibration": "temperature",  # "temperature" (set by training.fit), "none", "sigmoid" or "isotonic"
-}
-
 
 def library_versions() -> dict[str, str]:
     """Versions recorded in the artifact: python, scikit-learn, numpy, datasets."""
@@ -69,53 +56,6 @@ def library_versions() -> dict[str, str]:
 
     return {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
             "numpy": np.__version__, "datasets": datasets.__version__}
-
-
-def build_vectorizer(config: dict) -> ColumnTransformer:
-    """TF-IDF per view of :class:`~training.features.DyadMasker`, as one ColumnTransformer.
-
-    Tokens are the masker's white-space tokens, so negation marks, placeholders and "u.s." are kept.
-    """
-    def tfidf(ngrams):
-        return TfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=tuple(ngrams),
-                               min_df=config["min_df"], sublinear_tf=True, dtype=np.float32)
-
-    return ColumnTransformer([
-        ("sentence", tfidf(config["sentence_ngrams"]), 0),
-        ("between", tfidf(config["between_ngrams"]), 1),
-        ("relation", tfidf(config["relation_ngrams"]), 2),
-        ("near", tfidf(config["near_ngrams"]), 3),
-    ])
-
-
-def build_classifier(config: dict, seed: int):
-    """Logistic regression, wrapped in ``CalibratedClassifierCV`` for ``sigmoid`` or ``isotonic``
-    calibration. Temperature scaling keeps the plain model: :mod:`training.fit` divides its fitted weights
-    by the temperature, which changes no decision."""
-    lr = LogisticRegression(C=config["C"], class_weight=config["class_weight"], max_iter=5000,
-                            random_state=seed)
-    if config.get("calibration", "none") in ("none", "temperature"):
-        return lr
-    return CalibratedClassifierCV(lr, method=config["calibration"], cv=5, ensemble=False)
-
-
-def build_pipeline(config: dict | None = None, *, seed: int = 13) -> Pipeline:
-    """The full, unfitted stance pipeline.
-
-    Parameters
-    ----------
-    config : dict, optional
-        Keys of :data:`DEFAULT_CONFIG`; missing keys take the defaults.
-    seed : int, default=13
-
-    Returns
-    -------
-    sklearn.pipeline.Pipeline
-        Steps ``mask``, ``features``, ``clf``; fit on a list of example dicts and label strings.
-    """
-    config = {**DEFAULT_CONFIG, **(config or {})}
-    return Pipeline([("mask", DyadMasker()), ("features", build_vectorizer(config)),
-                     ("clf", build_classifier(config, seed))])
 
 
 @dataclass

@@ -20,15 +20,9 @@ import numpy as np
 
 from training.actors import ActorDictionary
 from training.articles import LABELS
-from training.examples import (
-    Document,
-    ResolvedActor,
-    candidate_examples,
-    pair_examples,
-    prepare,
-    resolve_in,
-    resolve_pair,
-)
+from training.document import Document, ResolvedActor, prepare, resolve_in, resolve_pair
+from training.dyads import aggregate, by_dyad
+from training.examples import candidate_examples, pair_examples
 from training.explain import SentenceExplanation, explain_pair, explain_pairs
 from training.limits import DEFAULT_LIMITS, Budget, Limits
 from training.model import StanceModel
@@ -89,23 +83,6 @@ class PairStance:
     probabilities: dict[str, float] | None = None
     evidence: list[Evidence] = field(default_factory=list)
     reason: str | None = None
-
-
-def aggregate(probabilities: np.ndarray) -> np.ndarray:
-    """Article-level probabilities of a pair from its sentence probabilities.
-
-    Parameters
-    ----------
-    probabilities : ndarray, shape (n_sentences, 3)
-
-    Returns
-    -------
-    ndarray, shape (3,)
-        The mean over the sentences whose most likely label is not ``neutral``, or over all sentences
-        when every one is most likely ``neutral`` (columns in :data:`LABELS` order).
-    """
-    stance = probabilities.argmax(axis=1) != LABELS.index("neutral")
-    return probabilities[stance].mean(axis=0) if stance.any() else probabilities.mean(axis=0)
 
 
 def _probs(row: Iterable[float]) -> dict[str, float]:
@@ -244,9 +221,7 @@ class StancePredictor:
         if budget is not None:
             budget.check()
         probs, known = self.model.score(examples)
-        groups: dict[tuple[str, str], list[int]] = {}
-        for k, e in enumerate(examples):
-            groups.setdefault((e["source"], e["target"]), []).append(k)
+        groups = by_dyad(examples)
         out = []
         for (a, b), idx in groups.items():
             src = ResolvedActor(a, a, self.dictionary.actors[a].name, self.dictionary.actors[a].kind,
@@ -262,7 +237,7 @@ class StancePredictor:
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m training.predict --articles PATH --out dyads.parquet``: code an archive (see
     :mod:`training.archive`). Returns an exit code."""
-    from training.archive import main as archive_main
+    from training.archive.job import main as archive_main
 
     return archive_main(argv)
 

@@ -34,7 +34,7 @@ import re
 from collections.abc import Sequence
 
 from training.actors import ActorDictionary, Mention
-from training.text import Sentence
+from training.sentences import Sentence
 
 __all__ = ["ROLES", "WINDOW", "assign_roles", "sports_sentence"]
 

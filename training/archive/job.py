@@ -1,7 +1,7 @@
 """Code a news archive into a dyad table: ``python -m training.predict --articles PATH --out dyads.parquet``.
 
 The archive is streamed in partitions of ``--chunk-size`` articles (memory stays flat). Each partition is
-coded on the service's path (:mod:`training.archive_code`), in this process, in ``--workers`` local
+coded on the service's path (:mod:`training.archive.coding`), in this process, in ``--workers`` local
 processes, or on a Dask cluster (``--dask ADDRESS`` or ``--dask local``), and written atomically into
 ``<out>.parts/``. A run stopped half-way and started again with the same arguments reuses the finished
 parts; the final table is assembled from them in partition order (so the rows, and their order, are the
@@ -21,13 +21,15 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from training.archive_code import _CODERS, Coder, CodingConfig, code_partition, model_key
-from training.archive_exec import ArchiveError, Bar, Summary, account
-from training.archive_exec import engine as make_engine
-from training.archive_io import PartStore, table_format, write_table
-from training.articles import ArticleRecord, DataError, iter_articles
+from training.archive.coding import _CODERS, Coder, CodingConfig, code_partition, model_key
+from training.archive.execution import ArchiveError, Bar, Summary, account
+from training.archive.execution import engine as make_engine
+from training.archive.parts import PartStore
+from training.archive.tables import table_format, write_table
+from training.articles import ArticleRecord, DataError
 from training.limits import DEFAULT_LIMITS, Limits
 from training.model import DEFAULT_MODEL_PATH, ModelError, load_model
+from training.reading import iter_articles
 
 __all__ = ["ArchiveError", "Summary", "run", "main"]
 
@@ -68,7 +70,7 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
     Parameters
     ----------
     paths : sequence of str
-        Article inputs, each in a form :func:`training.articles.iter_articles` reads.
+        Article inputs, each in a form :func:`training.reading.iter_articles` reads.
     out : str or path-like
         ``.parquet``, ``.csv`` or ``.jsonl``.
     model_path : str or path-like, default=DEFAULT_MODEL_PATH

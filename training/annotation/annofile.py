@@ -17,6 +17,7 @@ import logging
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from training.articles import LABELS, DataError, read_annotations
 
@@ -59,13 +60,21 @@ def append_row(path: str | Path, row: dict) -> None:
         os.fsync(fh.fileno())
 
 
-def _rewrite(path: Path, lines: Sequence[str]) -> None:
+@contextlib.contextmanager
+def _replacing(path: Path, *, newline: str | None = None) -> Iterator[TextIO]:
+    """A text file beside ``path`` that replaces it atomically (flushed, fsynced, renamed) when the block
+    ends without an error."""
     tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.writelines(lines)
+    with open(tmp, "w", encoding="utf-8", newline=newline) as fh:
+        yield fh
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+
+
+def _rewrite(path: Path, lines: Sequence[str]) -> None:
+    with _replacing(path) as fh:
+        fh.writelines(lines)
 
 
 def remove_row(path: str | Path, row: dict) -> bool:
@@ -145,8 +154,7 @@ def write_proposals(path: str | Path, rows: Sequence[dict]) -> None:
     if path.suffix not in (".jsonl", ".csv"):
         raise DataError(f"{path}: --export needs a .jsonl or .csv file name")
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+    with _replacing(path, newline="") as fh:
         if path.suffix == ".csv":
             writer = csv.DictWriter(fh, fieldnames=EXPORT_COLUMNS)
             writer.writeheader()
@@ -154,9 +162,6 @@ def write_proposals(path: str | Path, rows: Sequence[dict]) -> None:
         else:
             fh.writelines(json.dumps({**{c: r.get(c, "") for c in EXPORT_COLUMNS}, "label": ""},
                                      ensure_ascii=False) + "\n" for r in rows)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def _proposal_rows(path: Path) -> Iterator[tuple[str, dict]]:

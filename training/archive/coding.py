@@ -3,7 +3,7 @@
 Each article goes through :func:`training.examples.prepare` and :func:`~training.examples.candidate_examples`
 (the caps of :mod:`training.limits` hold), the examples of the whole partition are scored in one batch by
 :meth:`training.model.StanceModel.score`, and each pair's article-level stance is
-:func:`training.predict.aggregate` over its sentences with known words, exactly as
+:func:`training.dyads.aggregate` over its sentences with known words, exactly as
 :meth:`training.predict.StancePredictor.dyads` decides it. A pair whose sentences hold no word the model
 knows gets no row (the service answers ``no_known_words`` for it).
 
@@ -20,12 +20,13 @@ import numpy as np
 import pyarrow as pa
 
 from training.actors import ActorDictionary, default_dictionary
-from training.archive_io import SENTENCE_SCHEMA, TABLE_SCHEMA
+from training.archive.tables import SENTENCE_SCHEMA, TABLE_SCHEMA
 from training.articles import LABELS, ArticleRecord
-from training.examples import candidate_examples, prepare
+from training.document import prepare
+from training.dyads import aggregate, by_dyad
+from training.examples import candidate_examples
 from training.limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from training.model import StanceModel, load_model
-from training.predict import aggregate
 from training.text import has_words
 
 __all__ = ["CodingConfig", "Coder", "code_partition"]
@@ -137,9 +138,7 @@ class Coder:
                 f"{side}_kind": actor.kind if actor else "literal"}
 
     def _article_rows(self, rows, doc, date, examples, probs, known, lo, hi, stats) -> None:
-        groups: dict[tuple[str, str], list[int]] = {}
-        for k in range(lo, hi):
-            groups.setdefault((examples[k]["source"], examples[k]["target"]), []).append(k)
+        groups = by_dyad(examples, lo, hi)
         for (a, b), idx in groups.items():
             keep = [k for k in idx if known[k] > 0]
             if not keep:

@@ -1,4 +1,4 @@
-"""Figures of :mod:`training.series`: a dyad's net stance over time, and a source x target heatmap.
+"""Figures of :mod:`training.archive.series`: a dyad's net stance over time, and a source x target heatmap.
 
 matplotlib with the Agg backend (no display needed). :func:`plot_series` shades each period's 95%
 interval over the period's width, draws the directions side by side, breaks the line at periods with no

@@ -20,7 +20,8 @@ from tqdm.auto import tqdm
 
 from training.actors import ActorDictionary
 from training.articles import LABELS, Annotation, Article, LabelledPair
-from training.examples import candidate_examples, pair_examples, prepare, resolve_pair, with_literal_actors
+from training.document import prepare, resolve_pair, with_literal_actors
+from training.examples import candidate_examples, pair_examples
 
 __all__ = ["BuildReport", "REASONS", "examples_from_articles", "examples_from_pairs", "to_dataset", "sha256_file"]
 

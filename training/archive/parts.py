@@ -1,7 +1,8 @@
-"""Writing the dyad table: atomic files, the table's columns, Parquet / CSV / JSONL by extension.
+"""Atomic files and the parts of one archive run.
 
 Every file is written to a temporary name in its own folder, flushed and moved into place with
-``os.replace``, so a reader (or a restarted run) sees either the whole file or none of it.
+``os.replace``, so a reader (or a restarted run) sees either the whole file or none of it. A run writes
+each finished partition as a part (:class:`PartStore`), so that a run stopped half-way resumes.
 """
 
 from __future__ import annotations
@@ -10,46 +11,13 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["TABLE_SCHEMA", "SENTENCE_SCHEMA", "FORMATS", "PartStore", "atomic_path", "atomic_write_text", "write_table",
-           "table_format"]
-
-FORMATS = (".parquet", ".csv", ".jsonl")
-
-_ACTORS = [("source", pa.string()), ("source_name", pa.string()), ("source_kind", pa.string()),
-           ("target", pa.string()), ("target_name", pa.string()), ("target_kind", pa.string())]
-_PROBS = [("stance", pa.string()), ("p_support", pa.float64()), ("p_oppose", pa.float64()),
-          ("p_neutral", pa.float64())]
-#: one row per article x directed pair (the shared interface of archive coding)
-TABLE_SCHEMA = pa.schema([
-    ("doc_id", pa.string()), ("date", pa.string()), *_ACTORS, *_PROBS, ("n_sentences", pa.int64()),
-    ("sentence_indices", pa.list_(pa.int64())), ("sentence_starts", pa.list_(pa.int64())),
-    ("sentence_ends", pa.list_(pa.int64())),
-])
-#: with ``--sentences``: one row per sentence x directed pair
-SENTENCE_SCHEMA = pa.schema([
-    ("doc_id", pa.string()), ("date", pa.string()), ("sentence_index", pa.int64()),
-    ("sentence_start", pa.int64()), ("sentence_end", pa.int64()), *_ACTORS, *_PROBS, ("sentence", pa.string()),
-])
-
-
-def table_format(path: str | Path) -> str:
-    """The table format of ``path`` from its extension.
-
-    Raises
-    ------
-    ValueError
-        If the extension is not one of :data:`FORMATS`.
-    """
-    suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
-        raise ValueError(f"{path}: unknown table format {suffix or '(none)'!r}; expected {', '.join(FORMATS)}")
-    return suffix
+__all__ = ["PartStore", "atomic_path", "atomic_write_text"]
 
 
 @contextlib.contextmanager
@@ -76,75 +44,6 @@ def atomic_write_text(path: str | Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically."""
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
-
-
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return json.dumps(value)
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
-def _write_csv(tables: Sequence[pa.Table], tmp: Path, schema: pa.Schema) -> None:
-    import csv
-
-    with tmp.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(schema.names)
-        for t in tables:
-            for row in t.to_pylist():
-                writer.writerow([_csv_cell(row[c]) for c in schema.names])
-
-
-def _write_jsonl(tables: Sequence[pa.Table], tmp: Path) -> None:
-    with tmp.open("w", encoding="utf-8") as fh:
-        for t in tables:
-            for row in t.to_pylist():
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-def write_table(tables: Sequence[pa.Table] | Iterator[pa.Table], path: str | Path, schema: pa.Schema) -> int:
-    """Write record batches as one table, atomically, in the format of ``path``'s extension.
-
-    Parameters
-    ----------
-    tables : iterable of pyarrow.Table
-        Parts with ``schema``, written in the given order; consumed one at a time, so memory holds one
-        part for Parquet and JSONL.
-    path : str or path-like
-        ``.parquet``, ``.csv`` (list columns as JSON arrays) or ``.jsonl``.
-    schema : pyarrow.Schema
-
-    Returns
-    -------
-    int
-        Rows written.
-    """
-    fmt = table_format(path)
-    n = 0
-    with atomic_path(path) as tmp:
-        if fmt == ".parquet":
-            with pq.ParquetWriter(tmp, schema) as writer:
-                for t in tables:
-                    writer.write_table(t.cast(schema))
-                    n += t.num_rows
-        else:
-            counted = []
-
-            def count(ts):
-                for t in ts:
-                    counted.append(t.num_rows)
-                    yield t
-
-            if fmt == ".csv":
-                _write_csv(count(tables), tmp, schema)
-            else:
-                _write_jsonl(count(tables), tmp)
-            n = sum(counted)
-    return n
 
 
 class PartStore:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -17,16 +18,21 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from training.actors import DEFAULT_ACTORS_DIR
-from training.articles import DataError, read_annotations, read_articles, read_pairs
-from training.dataset import BuildReport, examples_from_articles, examples_from_pairs, sha256_file, to_dataset
+from training.articles import DataError, read_annotations, read_pairs
+from training.fitting.dataset import BuildReport, examples_from_articles, examples_from_pairs, sha256_file, to_dataset
+from training.reading import read_articles
 
 __all__ = ["DEFAULT_ARTICLES", "DEFAULT_ANNOTATIONS", "route_inputs", "article_paths", "annotation_files",
            "input_records", "build_dataset", "own_weights"]
 
 log = logging.getLogger("training.fit")
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_ARTICLES = [ROOT / "seeds", ROOT / "data" / "corpus"]
 DEFAULT_ANNOTATIONS = ROOT / "data" / "annotations"
+# The modules whose code decides which examples are built: the example cache's key hashes their source.
+EXAMPLE_CODE = ("training.text", "training.sentences", "training.actors", "training.actor_sources", "training.roles",
+                "training.cameo", "training.document", "training.examples", "training.fitting.dataset",
+                "training.articles", "training.reading", "training.fitting.trainset")
 
 
 def _is_pair_file(path: str) -> bool:
@@ -151,9 +157,8 @@ def build_dataset(args, inputs: list[dict], dictionary):
     import datasets
 
     h = hashlib.sha256(json.dumps([inputs, sorted(args.exclude_doc or []), args.no_articles]).encode())
-    for name in ("text.py", "actors.py", "roles.py", "cameo.py", "examples.py", "dataset.py", "articles.py",
-                 "trainset.py"):
-        h.update((Path(__file__).parent / name).read_bytes())
+    for name in EXAMPLE_CODE:
+        h.update(Path(importlib.util.find_spec(name).origin).read_bytes())
     for path in sorted(Path(dictionary.actors_dir).glob("*.json*")):  # the actor dictionary selects examples too
         h.update(path.read_bytes())
     cache_dir = Path(args.cache_dir)

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from training.articles import LABELS
-from training.examples import candidate_examples, prepare
+from training.document import prepare
+from training.examples import candidate_examples
 from training.limits import LimitExceeded
 
 __all__ = ["STRATEGIES", "uncertainty", "select", "candidate_key", "Proposal", "propose"]
@@ -148,7 +149,7 @@ class Proposal:
         return max(self.probabilities, key=self.probabilities.get)
 
     def export_row(self) -> dict:
-        """The row of :data:`training.annofile.EXPORT_COLUMNS` (``label`` left empty)."""
+        """The row of :data:`training.annotation.annofile.EXPORT_COLUMNS` (``label`` left empty)."""
         return {"doc_id": self.doc_id, "sentence": self.sentence, "source": self.source, "target": self.target,
                 "source_name": self.source_name, "target_name": self.target_name, "title": self.title,
                 "date": self.date, "text": self.text, "guess": self.guess,
@@ -166,7 +167,7 @@ def propose(articles, model, dictionary, *, n: int, skip=(), strategy: str = "ma
     dictionary : ActorDictionary
     n : int
     skip : collection of tuple
-        Keys of :func:`training.select.candidate_key`.
+        Keys of :func:`training.annotation.select.candidate_key`.
     strategy : {"margin", "entropy"}, default="margin"
     per_article : int or None, default=2
 
