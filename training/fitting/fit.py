@@ -169,7 +169,8 @@ def run(args) -> dict:
     dictionary = default_dictionary()
     inputs = input_records(args)
     ds, report, cache = build_dataset(args, inputs, dictionary)
-    print(summary.unmatched_text(report.unmatched), end="")
+    print(summary.inputs_text(report.inputs) + summary.conflicts_text(report.conflicts)
+          + summary.unmatched_text(report.unmatched), end="")
     if args.strict and report.unmatched:
         raise DataError(summary.strict_message(report.unmatched))
     log.info("%d examples from %d articles (cached at %s)", len(ds), len(set(ds["doc_id"])), cache)
@@ -215,7 +216,8 @@ def run(args) -> dict:
             {"label": v} for v in y), "n_train": int(len(train)), "n_test": int(len(test)),
             "unmatched_annotations": len(report.unmatched),
             "unmatched": report.unmatched[:1000],
-            "pairs_without_shared_sentence": report.pairs_without_shared_sentence},
+            "pairs_without_shared_sentence": report.pairs_without_shared_sentence,
+            "annotation_inputs": report.inputs, "conflicts": report.conflicts[:1000]},
         "config": config, "seed": args.seed, "test_size": args.test_size, "own_weight": args.own_weight,
         "metrics": figures, "warnings": warnings,
         "aggregation": "mean of sentence probabilities over the shared sentences that carry a stance "
