@@ -202,10 +202,17 @@ def run(args, *, input_fn=input, output: TextIO | None = None) -> int:
     if args.import_ or args.complete:
         dictionary = default_dictionary()
         if args.import_:
-            counts = annofile.import_rows(args.out, proposal_files.read_labelled_proposals(args.import_),
-                                          resolve=_resolver(dictionary))
+            resolve, empty = _resolver(dictionary), []
+            counts = annofile.import_rows(args.out, proposal_files.read_labelled_proposals(args.import_,
+                                                                                        skipped=empty),
+                                          resolve=resolve)
+            labelled = annofile.annotated_keys(args.out, resolve)
+            n_skipped = skips.add_skips(args.out, [r for r in empty if annofile.row_key(r, resolve) not in labelled])
             output.write(f"imported into {args.out}: {counts['new']} new, {counts['replaced']} replaced, "
                          f"{counts['unchanged']} unchanged labels\n")
+            if n_skipped:
+                output.write(f"{n_skipped} rows left empty are remembered as skipped (--retry-skipped proposes "
+                             "them again)\n")
         for doc_id in args.complete or []:
             annofile.mark_complete(args.out, doc_id)
             output.write(f"article {doc_id} is marked complete in {args.out}: its pairs not labelled are neutral\n")

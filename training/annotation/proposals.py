@@ -68,8 +68,14 @@ def _proposal_rows(path: Path) -> Iterator[tuple[str, dict]]:
         raise DataError(f"{path}: --import needs a .jsonl or .csv file")
 
 
-def read_labelled_proposals(path: str | Path) -> list[dict]:
+def read_labelled_proposals(path: str | Path, *, skipped: list | None = None) -> list[dict]:
     """The labelled rows of a proposal file (rows with an empty ``label`` are skipped).
+
+    Parameters
+    ----------
+    path : str or path-like
+    skipped : list, optional
+        Receives the rows left empty (with an empty ``label``), to remember them as skipped.
 
     Returns
     -------
@@ -88,6 +94,11 @@ def read_labelled_proposals(path: str | Path) -> list[dict]:
     for where, row in _proposal_rows(path):
         label = str(row.get("label") or "").strip().lower()
         if not label:
+            sentence = str(row.get("sentence", "")).strip()
+            if skipped is not None and sentence.isdigit() and all(str(row.get(k) or "").strip()
+                                                                   for k in ("doc_id", "source", "target")):
+                skipped.append(annotation_row(str(row["doc_id"]).strip(), str(row["source"]).strip(),
+                                              str(row["target"]).strip(), "", int(sentence)))
             continue
         if label not in LABELS:
             shown = label if len(label) <= 30 else label[:27] + "..."

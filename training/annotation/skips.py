@@ -10,7 +10,7 @@ from pathlib import Path
 
 from training.annotation.annofile import append_line, locked, read_lines, replacing, row_key
 
-__all__ = ["skip_path", "add_skip", "remove_skip", "skipped_keys"]
+__all__ = ["skip_path", "add_skip", "add_skips", "remove_skip", "skipped_keys"]
 
 KEY_FIELDS = ("doc_id", "sentence", "source", "target")
 
@@ -30,6 +30,18 @@ def add_skip(path: str | Path, row: dict) -> None:
     path = Path(path)
     with locked(path):
         append_line(skip_path(path), _line(row))
+
+
+def add_skips(path: str | Path, rows) -> int:
+    """Remember several skipped pairs at once (one append, fsynced), leaving out pairs already remembered;
+    returns how many were added."""
+    path = Path(path)
+    with locked(path):
+        have = set(read_lines(skip_path(path)))
+        new = [line for line in dict.fromkeys(_line(r) for r in rows) if line not in have]
+        if new:
+            append_line(skip_path(path), "".join(new))
+    return len(new)
 
 
 def remove_skip(path: str | Path, row: dict) -> bool:
