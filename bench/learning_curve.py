@@ -120,27 +120,31 @@ def _import(rows: list[dict], labels: Path, path: Path) -> None:
 
 
 def _select_round(pool: Pool, labels: Path, model: Path, n: int, work: Path) -> int:
-    """One session: export proposals, fill in the gold label of the first ``n`` the pool labels, import."""
-    props = work / "proposals.csv"
-    _run("training.annotate", "--articles", str(pool.articles), "--out", str(labels), "--model", str(model),
-         "--export", str(props), "--proposals", str(6 * n))
-    with props.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    if not rows:
-        return 0
-    filled, seen = 0, 0
-    for r in rows:  # in order, as a person works through them, until n are labelled
-        seen += 1
-        gold = pool.gold.get((r["doc_id"], int(r["sentence"]), r["source"], r["target"]))
-        if gold:  # a pair the pool has no label for is left empty: skipped, and not proposed again
-            r["label"], filled = gold, filled + 1
-        if filled == n:
+    """One session of ``n`` labels: export proposals, work through them in order filling in the gold label of
+    each the pool has one (the others are left empty: skipped, and remembered so), import; again while fewer
+    than ``n`` are labelled (the same model: the person labels on before retraining)."""
+    props, filled = work / "proposals.csv", 0
+    while filled < n:
+        props.unlink(missing_ok=True)
+        _run("training.annotate", "--articles", str(pool.articles), "--out", str(labels), "--model", str(model),
+             "--export", str(props), "--proposals", str(12 * (n - filled)))
+        if not props.exists():  # nothing left to propose
             break
-    with props.open("w", encoding="utf-8", newline="") as fh:  # the rows not reached are not handed back
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows[:seen])
-    _run("training.annotate", "--import", str(props), "--out", str(labels))
+        with props.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        seen = 0
+        for r in rows:
+            seen += 1
+            gold = pool.gold.get((r["doc_id"], int(r["sentence"]), r["source"], r["target"]))
+            if gold:
+                r["label"], filled = gold, filled + 1
+            if filled == n:
+                break
+        with props.open("w", encoding="utf-8", newline="") as fh:  # the rows not reached are not handed back
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows[:seen])
+        _run("training.annotate", "--import", str(props), "--out", str(labels))
     return filled
 
 
