@@ -20,11 +20,11 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from training.articles import read_annotations
+from training.articles import DataError, read_annotations
 
 __all__ = ["FIELDS", "annotation_row", "row_key", "append_row", "label_row", "import_rows", "remove_row",
            "remove_last", "repair", "annotated_keys", "mark_complete", "replacing", "locked", "append_line",
-           "read_lines"]
+           "read_lines", "session"]
 
 log = logging.getLogger(__name__)
 FIELDS = ("doc_id", "source", "target", "label", "sentence")
@@ -55,6 +55,32 @@ def locked(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def session(path: str | Path) -> Iterator[None]:
+    """Hold ``<path>.session`` for a whole labelling session (or import), so that two sessions never
+    propose and store the same pairs with conflicting labels.
+
+    Raises
+    ------
+    DataError
+        If another session (or import) holds it, naming the file.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = open(path.with_name(path.name + ".session"), "a")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        lock.close()
+        raise DataError(f"{path}: another labelling session (or --import) is writing this file; finish it "
+                        "first, or label into another --out file") from None
+    try:
+        yield
+    finally:
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
 
 
 def _line(row: dict, fields: Sequence[str] = FIELDS) -> str:

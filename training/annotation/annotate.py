@@ -203,11 +203,12 @@ def run(args, *, input_fn=input, output: TextIO | None = None) -> int:
         dictionary = default_dictionary()
         if args.import_:
             resolve, empty = _resolver(dictionary), []
-            counts = annofile.import_rows(args.out, proposal_files.read_labelled_proposals(args.import_,
-                                                                                        skipped=empty),
-                                          resolve=resolve)
-            labelled = annofile.annotated_keys(args.out, resolve)
-            n_skipped = skips.add_skips(args.out, [r for r in empty if annofile.row_key(r, resolve) not in labelled])
+            rows = proposal_files.read_labelled_proposals(args.import_, skipped=empty)
+            with annofile.session(args.out):
+                counts = annofile.import_rows(args.out, rows, resolve=resolve)
+                labelled = annofile.annotated_keys(args.out, resolve)
+                n_skipped = skips.add_skips(args.out, [r for r in empty
+                                                       if annofile.row_key(r, resolve) not in labelled])
             output.write(f"imported into {args.out}: {counts['new']} new, {counts['replaced']} replaced, "
                          f"{counts['unchanged']} unchanged labels\n")
             if n_skipped:
@@ -222,6 +223,13 @@ def run(args, *, input_fn=input, output: TextIO | None = None) -> int:
     for flag, value in (("--batch", args.batch), ("--proposals", args.proposals), ("--per-article", args.per_article)):
         if value is not None and value < 1:
             raise DataError(f"{flag} must be at least 1, got {value}")
+    if args.export:
+        return _propose(args, output)
+    with annofile.session(args.out):  # held from reading what is labelled to the last answer
+        return _propose(args, output, input_fn=input_fn)
+
+
+def _propose(args, output: TextIO, *, input_fn=input) -> int:
     model, dictionary = load_model(args.model), default_dictionary()
     articles = [a for path in args.articles for a in read_articles(path)]
     annofile.repair(args.out)

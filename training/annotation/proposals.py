@@ -14,6 +14,7 @@ from pathlib import Path
 
 from training.annotation.annofile import annotation_row, replacing
 from training.articles import LABELS, DataError
+from training.csvcells import protect, unprotect
 
 __all__ = ["EXPORT_COLUMNS", "write_proposals", "read_labelled_proposals"]
 
@@ -37,10 +38,14 @@ def write_proposals(path: str | Path, rows: Sequence[dict]) -> None:
         if path.suffix == ".csv":
             writer = csv.DictWriter(fh, fieldnames=EXPORT_COLUMNS)
             writer.writeheader()
-            writer.writerows({**{c: r.get(c, "") for c in EXPORT_COLUMNS}, "label": ""} for r in rows)
+            writer.writerows({**{c: _cell(r.get(c, "")) for c in EXPORT_COLUMNS}, "label": ""} for r in rows)
         else:
             fh.writelines(json.dumps({**{c: r.get(c, "") for c in EXPORT_COLUMNS}, "label": ""},
                                      ensure_ascii=False) + "\n" for r in rows)
+
+
+def _cell(value):
+    return protect(value) if isinstance(value, str) else value
 
 
 def _proposal_rows(path: Path) -> Iterator[tuple[str, dict]]:
@@ -52,7 +57,7 @@ def _proposal_rows(path: Path) -> Iterator[tuple[str, dict]]:
             if missing:
                 raise DataError(f"{path}:1: missing column(s) {', '.join(missing)}")
             for row in reader:
-                yield f"{path}:{reader.line_num}", row
+                yield f"{path}:{reader.line_num}", {k: unprotect(v) for k, v in row.items()}
     elif path.suffix == ".jsonl":
         with path.open(encoding="utf-8") as fh:
             for lineno, line in enumerate(fh, 1):
