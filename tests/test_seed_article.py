@@ -17,7 +17,8 @@ OPPOSITE = {"support": "oppose", "oppose": "support", "neutral": None}
 
 # Measured with the session fixture (embedded corpus without the seed, no grid search), with mention
 # roles, the wire and people batches: 16 of the 22 expectations met (0.73), 8 of the 12 that need no
-# mention roles (0.67); before roles and those batches, 7 of 22. The thresholds leave a margin of two dyads for data changes.
+# mention roles (0.67); before roles and those batches, 7 of 22. The thresholds leave a margin of two dyads
+# for data changes.
 MIN_AGREEMENT = 0.6
 MIN_AGREEMENT_WITHOUT_ROLES = 0.5
 
