@@ -41,6 +41,37 @@ NOT_CONFIGURED = ("no annotation file is configured: start the service with GEOS
                   "JSONL file labels should go to (training.fit --annotations reads it)")
 MAX_PROPOSALS = 500
 Code = Annotated[str, Field(min_length=1, max_length=200, description="Actor code (or a name not in the dictionary)")]
+_SKIP_EXAMPLE = {"doc_id": "a1", "sentence": 1, "source": "IRN", "target": "ISR"}
+_LABEL_OUT_EXAMPLE = {
+    "status": "replaced",
+    "doc_id": "text-3f2a9c0d1e5b7a64",
+    "file": "labels.jsonl",
+    "texts": "labels_texts/texts.jsonl",
+}
+_STATUS_EXAMPLE = {
+    "configured": True,
+    "file": "labels.jsonl",
+    "labels": 12,
+    "articles": True,
+    "message": None,
+    "guideline": "What the labels mean: ...",
+}
+_PROPOSAL_EXAMPLE = {
+    "doc_id": "a1",
+    "title": "Loans and sabotage",
+    "date": "2022-09-13",
+    "sentence": 1,
+    "text": "Iran accused Israel of sabotage.",
+    "source": "IRN",
+    "target": "ISR",
+    "source_name": "Iran",
+    "target_name": "Israel",
+    "source_spans": [[0, 4]],
+    "target_spans": [[13, 19]],
+    "guess": "oppose",
+    "probabilities": {"support": 0.2, "oppose": 0.5, "neutral": 0.3},
+}
+_NEXT_EXAMPLE = {"proposals": [_PROPOSAL_EXAMPLE], "remaining": 40}
 _lock = threading.Lock()
 _cache: dict[tuple, list] = {}
 
@@ -64,6 +95,8 @@ class LabelIn(BaseModel):
 class SkipIn(BaseModel):
     """A proposal skipped in the *Next* view: not proposed again."""
 
+    model_config = {"json_schema_extra": {"examples": [_SKIP_EXAMPLE]}}
+
     doc_id: str = Field(min_length=1, max_length=300)
     sentence: int = Field(ge=0, le=100_000)
     source: Code
@@ -72,6 +105,8 @@ class SkipIn(BaseModel):
 
 class LabelOut(BaseModel):
     """What the label did: ``new``, ``replaced`` (an earlier label of the pair) or ``unchanged``."""
+
+    model_config = {"json_schema_extra": {"examples": [_LABEL_OUT_EXAMPLE]}}
 
     status: Literal["new", "replaced", "unchanged", "skipped"]
     doc_id: str
@@ -82,6 +117,8 @@ class LabelOut(BaseModel):
 class LabelStatus(BaseModel):
     """Whether labelling is on, where labels go, and the label guideline."""
 
+    model_config = {"json_schema_extra": {"examples": [_STATUS_EXAMPLE]}}
+
     configured: bool
     file: str | None = None
     labels: int = 0
@@ -91,6 +128,10 @@ class LabelStatus(BaseModel):
 
 
 class ProposalOut(BaseModel):
+    """A directed pair in one sentence to label, with the model's guess."""
+
+    model_config = {"json_schema_extra": {"examples": [_PROPOSAL_EXAMPLE]}}
+
     doc_id: str
     title: str
     date: str
@@ -107,6 +148,10 @@ class ProposalOut(BaseModel):
 
 
 class NextOut(BaseModel):
+    """The next proposals, most informative first."""
+
+    model_config = {"json_schema_extra": {"examples": [_NEXT_EXAMPLE]}}
+
     proposals: list[ProposalOut]
     remaining: int = Field(description="Proposals not yet labelled or skipped (of at most 500 scored)")
 
