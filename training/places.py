@@ -32,40 +32,44 @@ __all__ = ["place_role"]
 
 _DIRECTION = r"(?:north|south|east|west|central|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
 _MEET = r"(?:met|meet|meets|meeting|gathered|gather|convened|arrived|arrives|arrive|arriving|arrival|" \
-        r"landed|lands|stopover|stop|stops|docked|stayed|staying|held|holds|hosted|headquarters)"
-_EVENT = r"(?:strikes?|air\s?strikes?|attacks?|bombings?|bomb|blasts?|explosions?|fighting|fights|clashes|" \
+        r"stopover|stop|stops|docked|stayed|staying|held|holds|hosted|headquarters)"
+_EVENT = r"(?:strikes?|air\s?strikes?|attacks?|bombings?|bomb|blasts?|explosions?|clashes|" \
          r"raids?|shelling|killings?|killed|violence|unrest|insurgency|protests?|demonstrations?|" \
-         r"rall(?:y|ies)|elections?|vote|referendum|operations?|deployments?|presence|troops|soldiers|forces|" \
-         r"bases?|camps?|prisons?|jails?|destruction|outbreak|earthquake|floods?)"
+         r"rall(?:y|ies)|vote|referendum|prisons?|jails?|destruction|outbreak|floods?)"
 _AT_EVENT = re.compile(r"\b(?:" + _MEET + r"|" + _EVENT + r")(?:\s+(?:on|last|this|early|late)\s+\w+)?"
                        r"\s+(?:in|at|across|throughout|inside)\s+(?:the\s+)?(?:" + _DIRECTION + r"\s+)?$", re.I)
-_PART_BEFORE = re.compile(r"\b" + _DIRECTION + r"\s+$|\b(?:the\s+)?(?:north|south|east|west|centre|center|"
+_PART_BEFORE = re.compile(r"\b(?:in|near|across|throughout|at|of)\s+(?:the\s+)?" + _DIRECTION + r"\s+$|\b(?:the\s+)?(?:north|south|east|west|centre|center|"
                           r"border|borders|coast|capital|heart|rest|parts?|areas?|regions?|provinces?|"
                           r"outskirts)\s+of\s+(?:the\s+)?$", re.I)
 _PART_AFTER = re.compile(
     r"^(?:'s|’s)\s+(?:" + _DIRECTION + r"\s+)?(?:(?-i:[A-Z][\w'-]*)\s+){0,3}(?:desert|province|region|"
     r"port|city|town|village|island|islands|coast|coastline|border|borders|capital|territory|territories|"
     r"waters|airspace|north|south|east|west|north-?east|north-?west|south-?east|south-?west|mountains|"
-    r"valley|district|state|enclave|peninsula|countryside|soil|frontier|oilfields?|heartland)\b", re.I)
+    r"valley|district|state|enclave|peninsula|countryside|soil|frontier|oilfields?|heartland)\b"
+    # ... ending its phrase: not "China's port proposal" or "Somalia's border raids"
+    r"(?=\s*(?:[,.;:)!?]|$)|\s+(?:of|in|on|at|to|near|and|with|where|which|that|from|for|by|was|is|were|are|"
+    r"has|had|said|since|after|before|until|while)\b)", re.I)
 _DEMONYM_PLACE = re.compile(
-    r"^(?:-(?:flagged|owned|registered|operated)\b|\s+(?:cargo\s+|container\s+|merchant\s+|fishing\s+)?"
-    r"(?:ship|ships|vessel|vessels|tanker|tankers|freighter|port|ports|waters|airspace|territory|soil|"
-    r"border|coast(?!\s+guard)|city|town|village|island|islands|province|region|capital)\b)", re.I)
+    r"^(?:-(?:flagged|owned|registered|operated)\b|\s+(?:(?:cargo|container|merchant|fishing)\s+(?:ship|ships|"
+    r"vessel|vessels)|tanker|tankers|freighter|freighters|city|town|village|province|region)\b)", re.I)
 _ORIGIN = re.compile(
-    r"\b(?:imports?|imported|importing|exports?|exported|goods|products|cargo|shipments?|shipped|sailed|"
+    r"\b(?:goods|products|cargo|shipments?|shipped|sailed|"
     r"journey|voyage|flights?|flew|fled|fleeing|refugees|migrants|smuggled|originat\w*|made|manufactured|"
     r"sourced|purchased|bought|ingredients?|chemicals?|perchlorate)\b[^.;:!?]{0,40}?\bfrom\s+(?:the\s+)?"
     r"(?:" + _DIRECTION + r"\s+)?$", re.I)
 # "arrived in Beijing for talks", "in Moscow on a state visit": a visit makes the host a party (CAMEO 042/043)
 _VISIT_AFTER = re.compile(r"^,?(?:\s+(?:on|last|this|next|early|late)\s+\w+)?,?\s+"
-                          r"(?:for\s+(?:talks|a\s+(?:\w+\s+)?visit|an\s+official\s+visit|meetings)|"
+                          r"(?:for\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}(?:talks|visit|conference|summit|meeting|meetings)\b|"
+                          r"to\s+(?:help|restore|assist|support|aid|police|keep|protect|train)|"
                           r"on\s+(?:a|an|his|her|their)\s+(?:\w+\s+)?visit)\b", re.I)
 _METONYM_AT = re.compile(r"\b(?:in|at)\s+$")
 # "had last seen each other in Beijing", "met on Monday in Moscow": a capital where leaders meet is the host
-_MEETING_BEFORE = re.compile(r"\b(?:seen\s+each\s+other|met|visit\w*)\b[^.;]{0,40}\s(?:in|at)\s+$", re.I)
+_MEETING_BEFORE = re.compile(r"\b(?:seen\s+each\s+other|met|meet\w*|host\w*|visit\w*)\b[^.;]{0,80}\s(?:in|at)\s+$", re.I)
 # "the embassy in Moscow", "mediated talks in Tbilisi": the seat stays the state (a host or a mission's host)
-_MISSION_BEFORE = re.compile(r"\b(?:embassy|embassies|ambassador|envoy|mission|consulate|talks|negotiations)"
-                             r"\s+(?:in|at)\s+$", re.I)
+_MISSION_BEFORE = re.compile(r"\b(?:embassy|embassies|ambassador|envoy|mission|consulate|talks|negotiations|"
+                             r"government|governments|officials|authorities|junta|council|administration|"
+                             r"regime|leaders|leadership|critics|camps|responses|reactions|parade|olympics|"
+                             r"games)\s+(?:in|at)\s+$", re.I)
 _TOPIC_AFTER = re.compile(r"^-(?:[A-Z][\w.]*)(?:-[A-Z][\w.]*)?\s+(?:relationship|relations|ties|war|conflict|"
                           r"rapprochement|rivalry|trade|summit|border|dispute|deal|agreement|talks|alliance|"
                           r"partnership|axis)\b")
@@ -95,13 +99,15 @@ def place_role(via: str, kind: str, before: str, after: str) -> str | None:
         return "name_part"
     if via == "demonym":
         return "location" if _DEMONYM_PLACE.match(after) else None
-    if kind != "state" or _VISIT_AFTER.match(after):
+    if _VISIT_AFTER.match(after):
+        return None
+    if via == "metonym" and _METONYM_AT.search(before) and not _MISSION_BEFORE.search(before) \
+            and not _MEETING_BEFORE.search(before):
+        return "location"  # "in Brussels": a seat of power named as a place (a state's or a bloc's)
+    if kind != "state":
         return None
     if _AT_EVENT.search(before) or _PART_BEFORE.search(before) or _PART_AFTER.match(after):
         return "location"
     if _ORIGIN.search(before):
-        return "location"
-    if via == "metonym" and _METONYM_AT.search(before) and not _MISSION_BEFORE.search(before) \
-            and not _MEETING_BEFORE.search(before):
         return "location"
     return None
