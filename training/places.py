@@ -38,7 +38,8 @@ _EVENT = r"(?:strikes?|air\s?strikes?|attacks?|bombings?|bomb|blasts?|explosions
          r"rall(?:y|ies)|vote|referendum|prisons?|jails?|destruction|outbreak|floods?)"
 _AT_EVENT = re.compile(r"\b(?:" + _MEET + r"|" + _EVENT + r")(?:\s+(?:on|last|this|early|late)\s+\w+)?"
                        r"\s+(?:in|at|across|throughout|inside)\s+(?:the\s+)?(?:" + _DIRECTION + r"\s+)?$", re.I)
-_PART_BEFORE = re.compile(r"\b(?:in|near|across|throughout|at|of)\s+(?:the\s+)?" + _DIRECTION + r"\s+$|\b(?:the\s+)?(?:north|south|east|west|centre|center|"
+_PART_BEFORE = re.compile(r"\b(?:in|near|across|throughout|at|of)\s+(?:the\s+)?" + _DIRECTION + r"\s+$|"
+                          r"\b(?:the\s+)?(?:north|south|east|west|centre|center|"
                           r"border|borders|coast|capital|heart|rest|parts?|areas?|regions?|provinces?|"
                           r"outskirts)\s+of\s+(?:the\s+)?$", re.I)
 _PART_AFTER = re.compile(
@@ -64,7 +65,8 @@ _VISIT_AFTER = re.compile(r"^,?(?:\s+(?:on|last|this|next|early|late)\s+\w+)?,?\
                           r"on\s+(?:a|an|his|her|their)\s+(?:\w+\s+)?visit)\b", re.I)
 _METONYM_AT = re.compile(r"\b(?:in|at)\s+$")
 # "had last seen each other in Beijing", "met on Monday in Moscow": a capital where leaders meet is the host
-_MEETING_BEFORE = re.compile(r"\b(?:seen\s+each\s+other|met|meet\w*|host\w*|visit\w*)\b[^.;]{0,80}\s(?:in|at)\s+$", re.I)
+_MEETING_BEFORE = re.compile(r"\b(?:seen\s+each\s+other|met|meet\w*|host\w*|visit\w*)\b[^.;]{0,80}\s(?:in|at)\s+$",
+                             re.I)
 # "the embassy in Moscow", "mediated talks in Tbilisi": the seat stays the state (a host or a mission's host)
 _MISSION_BEFORE = re.compile(r"\b(?:embassy|embassies|ambassador|envoy|mission|consulate|talks|negotiations|"
                              r"government|governments|officials|authorities|junta|council|administration|"
