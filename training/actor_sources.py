@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pycountry
 
-from training.text import clean_text
+from training.text import clean_text, matching_form
 
-__all__ = ["Actor", "CONGO", "CONGO_STATES", "DictionarySources", "EXTRA_STATES", "LEADER_FILES"]
+__all__ = ["Actor", "CONGO", "CONGO_STATES", "DictionarySources", "EXTRA_STATES", "LEADER_FILES", "normalise_name"]
 
 
 EXTRA_STATES = ("TWN", "XKX", "PSE", "VAT")
@@ -39,6 +39,21 @@ _CASED = frozenset("us who au is it in an as at am ad me no to so oh hi west wes
 }
 _GENERIC_AFTER_THE = frozenset({"west", "union", "alliance", "quad", "council", "commission", "gulf"})
 _SPACES = re.compile(r"\s+")
+
+
+def normalise_name(name: str) -> str:
+    """Normalise an actor name for lookup: NFKC without format characters (see
+    :func:`training.text.matching_form`), straight quotes, single spaces, trimmed, case-folded.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    str
+    """
+    return _SPACES.sub(" ", clean_text(matching_form(name)[0], strip_dateline=False)).strip().casefold()
 
 
 @dataclass(frozen=True)
@@ -218,7 +233,6 @@ class DictionarySources:
         the code that selects); an unwritable cache folder only costs the time.
         """
         from training.actor_field import FieldEntries, field_entries
-        from training.actors import normalise_name
 
         taken = sorted({normalise_name(a.text) for a in aliases})
         prefixes = sorted(((c, b) for c, b in self.cameo.items() if self.actors[b].kind == "bloc"),

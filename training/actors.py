@@ -27,7 +27,16 @@ from typing import NamedTuple
 
 import ahocorasick
 
-from training.actor_sources import _SPACES, CONGO, CONGO_STATES, Actor, DictionarySources, _Alias, _read_json
+from training.actor_sources import (
+    _SPACES,
+    CONGO,
+    CONGO_STATES,
+    Actor,
+    DictionarySources,
+    _Alias,
+    _read_json,
+    normalise_name,
+)
 from training.field.phoenix import DEFAULT_FIELD_DIR
 from training.text import clean_text, matching_form
 
@@ -35,21 +44,6 @@ __all__ = ["Actor", "Mention", "ActorDictionary", "DEFAULT_ACTORS_DIR", "normali
            "without_overlaps"]
 
 DEFAULT_ACTORS_DIR = Path(__file__).resolve().parent.parent / "data" / "actors"
-
-
-def normalise_name(name: str) -> str:
-    """Normalise an actor name for lookup: NFKC without format characters (see
-    :func:`training.text.matching_form`), straight quotes, single spaces, trimmed, case-folded.
-
-    Parameters
-    ----------
-    name : str
-
-    Returns
-    -------
-    str
-    """
-    return _SPACES.sub(" ", clean_text(matching_form(name)[0], strip_dateline=False)).strip().casefold()
 
 
 class Mention(NamedTuple):
