@@ -162,8 +162,8 @@ def run(args, *, input_fn=input, output: TextIO | None = None) -> int:
     for flag, value in (("--batch", args.batch), ("--proposals", args.proposals), ("--per-article", args.per_article)):
         if value is not None and value < 1:
             raise DataError(f"{flag} must be at least 1, got {value}")
+    articles = [a for path in args.articles for a in read_articles(path)]  # bad input stops before the model loads
     model, dictionary = load_model(args.model), default_dictionary()
-    articles = [a for path in args.articles for a in read_articles(path)]
     annofile.repair(args.out)
 
     def resolve(name):
@@ -187,7 +187,7 @@ def run(args, *, input_fn=input, output: TextIO | None = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None, *, input_fn=input, output: TextIO | None = None) -> int:
-    """Command-line entry point; returns the exit code (0 ok, 2 bad input or model)."""
+    """Command-line entry point; returns the exit code (0 ok, 2 bad input or model, 130 interrupted)."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
@@ -197,6 +197,9 @@ def main(argv: Sequence[str] | None = None, *, input_fn=input, output: TextIO | 
     except (DataError, ModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"interrupted: every label given so far is in {args.out}", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

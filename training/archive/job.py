@@ -229,6 +229,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ArchiveError, DataError, ModelError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"interrupted: the finished parts in {args.out}.parts/ are kept; run the same command again to "
+              "continue", file=sys.stderr)
+        return 130
     print(summary.report(), file=sys.stderr)
     if not summary.complete:
         print(f"stopped after {args.max_parts} new parts; run the same command again to continue", file=sys.stderr)
