@@ -216,7 +216,7 @@ def matrix(request: Request, top: Annotated[int, Query(ge=1, le=MAX_TOP, descrip
 def series(request: Request,
            source: Annotated[str, Query(min_length=1, max_length=200, description="Code or name, any case.")],
            target: Annotated[str, Query(min_length=1, max_length=200, description="Code or name, any case.")],
-           freq: Annotated[Literal[tuple(FREQS)], Query(description="D, W, M or Y.")] = "M",  # type: ignore
+           freq: Annotated[Literal[tuple(FREQS)], Query(description="D, W, M, Q or Y.")] = "M",  # type: ignore
            ) -> SeriesOut:
     """One dyad's counts and net stance per period."""
     table = _table(request)
