@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from training.actors import ActorDictionary
-from training.articles import LABELS
+from training.articles import LABELS, parse_date
 from training.document import Document, ResolvedActor, prepare, resolve_in, resolve_pair
 from training.dyads import aggregate, by_dyad
 from training.examples import candidate_examples, pair_examples
@@ -102,14 +102,18 @@ class StancePredictor:
         self.model = model
         self.dictionary = dictionary
 
-    def document(self, text: str, *, date: dt.date | None = None, doc_id: str = "") -> Document:
-        """Prepare a text.
+    def document(self, text: str, *, date: dt.date | str | None = None, doc_id: str = "") -> Document:
+        """Prepare a text; ``date`` is a ``datetime.date`` or a ``YYYY-MM-DD`` string, as over HTTP.
 
         Raises
         ------
         NoWordsError
             If the text has no word of two or more letters.
+        DataError
+            If ``date`` is a string that is not a date (a ``ValueError``).
         """
+        if date is not None and not isinstance(date, dt.date):
+            date = parse_date(date, "date")
         doc = prepare(text, self.dictionary, doc_id=doc_id, date=date)
         if not has_words(doc.text):  # the cleaned text: markup such as "<div>12</div>" holds no words
             raise NoWordsError("text has no words to read (it is empty, blank, or only digits and punctuation)")
@@ -141,7 +145,7 @@ class StancePredictor:
         result.evidence.sort(key=lambda ev: -ev.probabilities[result.stance])
         return result
 
-    def stance(self, text: str, source: str, target: str, *, date: dt.date | None = None,
+    def stance(self, text: str, source: str, target: str, *, date: dt.date | str | None = None,
                source_span: str | None = None, target_span: str | None = None, limits: Limits = DEFAULT_LIMITS,
                budget: Budget | None = None, explain: bool = False) -> PairStance:
         """The stance of ``source`` toward ``target`` in ``text``.
@@ -153,8 +157,8 @@ class StancePredictor:
         source, target : str
             Codes, names, demonyms, metonyms or leaders; names not in the dictionary are matched
             literally. Padding and case do not matter.
-        date : datetime.date, optional
-            The text's date, for leaders' terms (today when omitted).
+        date : datetime.date or str, optional
+            The text's date (or ``"YYYY-MM-DD"``), for leaders' terms (today when omitted).
         source_span, target_span : str, optional
             The mentions as written, when known (labelled-pair files).
         limits : Limits, default=DEFAULT_LIMITS
@@ -185,7 +189,7 @@ class StancePredictor:
             explain_pair(self.model, examples, result)
         return result
 
-    def dyads(self, text: str, *, date: dt.date | None = None, actors: Sequence[str] | None = None,
+    def dyads(self, text: str, *, date: dt.date | str | None = None, actors: Sequence[str] | None = None,
               limits: Limits = DEFAULT_LIMITS, budget: Budget | None = None,
               explain: bool = False) -> list[PairStance]:
         """Every directed pair of dictionary actors that share a sentence, with its stance.
@@ -193,7 +197,7 @@ class StancePredictor:
         Parameters
         ----------
         text : str
-        date : datetime.date, optional
+        date : datetime.date or str, optional
         actors : sequence of str, optional
             Keep only pairs among these actors (codes or names, resolved with the dictionary).
         limits : Limits, default=DEFAULT_LIMITS

@@ -164,15 +164,15 @@ def run(args, *, input_fn=input, output: TextIO | None = None) -> int:
     for flag, value in (("--batch", args.batch), ("--proposals", args.proposals), ("--per-article", args.per_article)):
         if value is not None and value < 1:
             raise DataError(f"{flag} must be at least 1, got {value}")
+    articles = [a for path in args.articles for a in read_articles(path)]  # bad input stops before the model loads
     if args.export:
-        return _propose(args, output)
+        return _propose(args, articles, output)
     with annofile.session(args.out):  # held from reading what is labelled to the last answer
-        return _propose(args, output, input_fn=input_fn)
+        return _propose(args, articles, output, input_fn=input_fn)
 
 
-def _propose(args, output: TextIO, *, input_fn=input) -> int:
+def _propose(args, articles, output: TextIO, *, input_fn=input) -> int:
     model, dictionary = load_model(args.model), default_dictionary()
-    articles = [a for path in args.articles for a in read_articles(path)]
     annofile.repair(args.out)
 
     def resolve(name):
@@ -196,7 +196,7 @@ def _propose(args, output: TextIO, *, input_fn=input) -> int:
 
 
 def main(argv: Sequence[str] | None = None, *, input_fn=input, output: TextIO | None = None) -> int:
-    """Command-line entry point; returns the exit code (0 ok, 2 bad input or model)."""
+    """Command-line entry point; returns the exit code (0 ok, 2 bad input or model, 130 interrupted)."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
@@ -206,6 +206,9 @@ def main(argv: Sequence[str] | None = None, *, input_fn=input, output: TextIO | 
     except (DataError, ModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"interrupted: every label given so far is in {args.out}", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

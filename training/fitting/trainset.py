@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from training.actors import DEFAULT_ACTORS_DIR
-from training.articles import DataError, read_annotations, read_pairs
+from training.articles import DataError, read_annotations, read_pairs, text_lines
 from training.fitting.dataset import BuildReport, examples_from_articles, examples_from_pairs, sha256_file, to_dataset
 from training.reading import read_articles
 
@@ -40,8 +40,7 @@ def _is_pair_file(path: str) -> bool:
     p = Path(path)
     if p.suffix != ".jsonl" or not p.is_file():
         return False
-    with p.open(encoding="utf-8") as fh:
-        first = next((line for line in fh if line.strip()), "")
+    first = next((line for line in text_lines(p) if line.strip()), "")
     try:
         row = json.loads(first)
     except json.JSONDecodeError:
