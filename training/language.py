@@ -25,7 +25,7 @@ import threading
 from dataclasses import dataclass
 
 __all__ = ["ENGLISH", "LanguageGuess", "MIN_CONFIDENCE", "NEWS_LANGUAGES", "PREFIX_CHARS", "detect_language",
-           "is_english", "warm_up"]
+           "is_english", "skipped_text", "warm_up"]
 
 ENGLISH = "en"
 #: characters of the cleaned text that are read (cut back to the last space)
@@ -143,6 +143,27 @@ def detect_language(text: str, *, prefix: int = PREFIX_CHARS) -> LanguageGuess:
     if label != ENGLISH and p >= MIN_CONFIDENCE:
         return LanguageGuess(label, False, round(float(p), 4), "langid")
     return LanguageGuess(ENGLISH, True, round(float(p), 4), "langid")
+
+
+def skipped_text(skipped: list[dict], *, what: str = "articles") -> str:
+    """The summary line on texts skipped as not English, ``""`` when none.
+
+    Parameters
+    ----------
+    skipped : list of dict
+        ``{"id", "language"}`` per skipped text.
+    what : str, default="articles"
+        What the texts are, for the sentence.
+    """
+    if not skipped:
+        return ""
+    counts: dict[str, int] = {}
+    for x in skipped:
+        counts[x["language"]] = counts.get(x["language"], 0) + 1
+    by = ", ".join(f"{code} {n}" for code, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+    ids = ", ".join(repr(str(x["id"])[:60]) for x in skipped[:5])
+    return (f"skipped {len(skipped)} {what} not in English ({by}); the model reads English only: {ids}"
+            f"{' ...' if len(skipped) > 5 else ''}\n")
 
 
 def is_english(text: str) -> bool:
