@@ -92,8 +92,9 @@ def test_stance_shape_and_offsets(client):
     r = client.post("/v1/stance", json={**PAIR, "date": "2022-09-13"})
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"source", "target", "stance", "probabilities", "evidence", "reason"}
+    assert set(body) == {"source", "target", "stance", "probabilities", "evidence", "reason", "language"}
     assert body["stance"] in ("support", "oppose", "neutral") and body["reason"] is None
+    assert body["language"] is None
     assert abs(sum(body["probabilities"].values()) - 1) < 1e-4
     assert body["source"]["code"] == "CHN" and body["target"]["code"] == "RUS"
     for actor in (body["source"], body["target"]):
@@ -140,7 +141,7 @@ def test_untrained_script_gives_null_stance(client):
     assert r.status_code == 200
     body = r.json()
     assert body["stance"] is None and body["probabilities"] is None and body["evidence"] == []
-    assert body["reason"] == "source_not_found"
+    assert body["reason"] == "unsupported_language" and body["language"] == "zh"  # before any actor lookup
 
 
 @pytest.mark.parametrize("text,source,target,reason", [
