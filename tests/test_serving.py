@@ -165,7 +165,8 @@ def test_dyads(client):
         assert d["stance"] in ("support", "oppose", "neutral") and d["evidence"]
     only = client.post("/v1/dyads", json={"text": text, "actors": [" kenya ", "Ethiopia"]}).json()["dyads"]
     assert {(d["source"]["code"], d["target"]["code"]) for d in only} == {("KEN", "ETH"), ("ETH", "KEN")}
-    assert client.post("/v1/dyads", json={"text": "Nothing here."}).json() == {"dyads": []}
+    assert client.post("/v1/dyads", json={"text": "Nothing here."}).json() == {"dyads": [], "reason": None,
+                                                                              "language": None}
 
 
 def test_batch_in_order(client):
@@ -176,7 +177,7 @@ def test_batch_in_order(client):
     results = r.json()["results"]
     assert [x["source"]["query"] for x in results] == ["China", "China", "Kenya"]
     assert results[0] == client.post("/v1/stance", json=PAIR).json()
-    assert results[1]["stance"] is None and results[1]["reason"] == "source_not_found"
+    assert results[1]["stance"] is None and results[1]["reason"] == "unsupported_language"
     assert results[2]["stance"] is not None
 
 
