@@ -5,8 +5,8 @@ three steps, cheapest first:
 
 1. **Script.** When most letters are outside the Latin script (Cyrillic, Arabic, Han, ...), the text is
    not English, however short.
-2. **CLD2** (``pycld2``, Chromium's compact detector, compiled with its tables): a *reliable* English
-   verdict is accepted at once. Nearly every English article ends here (about 0.03 ms for 300 characters).
+2. **CLD2** (``pycld2``, Chromium's compact detector, compiled with its tables): an English verdict is
+   accepted at once when CLD2 calls it reliable, or when the prefix has :data:`CLD2_MIN_LETTERS` letters. Nearly every English article ends here (about 0.03 ms for 300 characters).
 3. **langid** (``py3langid``, its model inside the wheel, restricted to :data:`NEWS_LANGUAGES`) decides
    the rest: the text is not English when its most likely language is another one with probability at
    least :data:`MIN_CONFIDENCE`. Short texts ("La France a condamné l'Iran.") land here, since CLD2
@@ -24,12 +24,15 @@ import re
 import threading
 from dataclasses import dataclass
 
-__all__ = ["ENGLISH", "LanguageGuess", "MIN_CONFIDENCE", "NEWS_LANGUAGES", "PREFIX_CHARS", "detect_language",
+__all__ = ["CLD2_MIN_LETTERS", "ENGLISH", "LanguageGuess", "MIN_CONFIDENCE", "NEWS_LANGUAGES", "PREFIX_CHARS", "detect_language",
            "is_english", "skipped_text", "warm_up"]
 
 ENGLISH = "en"
 #: characters of the cleaned text that are read (cut back to the last space)
 PREFIX_CHARS = 300
+#: letters from which CLD2's English guess is taken even when it calls it unreliable (an article with a
+#: list of names, or leading blanks): the langid model is then not needed, nor loaded, for English copy
+CLD2_MIN_LETTERS = 100
 #: langid's probability above which a non-English verdict stands (English texts peaked at 0.33)
 MIN_CONFIDENCE = 0.6
 #: the languages langid chooses among: English and the main languages of news; restricting the choice
@@ -132,7 +135,7 @@ def detect_language(text: str, *, prefix: int = PREFIX_CHARS) -> LanguageGuess:
     script = _mostly_other_script(head)
     if not script:
         reliable, code = _cld2(head)
-        if reliable and code == ENGLISH:
+        if code == ENGLISH and (reliable or sum(ch.isalpha() for ch in head) >= CLD2_MIN_LETTERS):
             return LanguageGuess(ENGLISH, True, 1.0, "cld2")
     label, p = _langid().classify(head)
     if script:
