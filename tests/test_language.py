@@ -124,7 +124,7 @@ def test_archive_skips_and_counts_articles_not_in_english(tmp_path, model_path):
 
 def test_fit_and_annotate_skip_articles_not_in_english(tmp_path, model_path, dictionary, capsys):
     from training.annotation.annotate import main as annotate
-    from training.articles import Article, Annotation
+    from training.articles import Annotation, Article
     from training.fitting.dataset import BuildReport, examples_from_articles
 
     articles = [Article("en", "China praised Russia. Japan condemned North Korea.", "t"),
