@@ -180,6 +180,17 @@ def test_text_without_actors_says_so_without_a_stray_null(browser, server):
     assert browser.find_element(By.ID, "legend").text == ""
 
 
+def test_text_not_in_english_shows_a_message_and_no_stance(browser, server):
+    _open(browser, server)
+    _paste(browser, "La France a condamné l'Iran.")
+    browser.find_element(By.ID, "submit").click()
+    text = _message(browser)
+    assert "This text is not in English (it reads as French, fr)." in text
+    assert "no stance is given for its 2 dyads" in text
+    row = browser.find_element(By.CSS_SELECTOR, "#dyads tr[data-pair='FRA-IRN'] button.pair-btn")
+    assert row.get_attribute("aria-label") == "France → Iran: no stance"
+
+
 def test_text_over_the_limit_shows_the_413_message(browser, server):
     _open(browser, server)
     _paste(browser, "China backed Russia. " * (LIMIT // 20))

@@ -110,7 +110,11 @@ async function analyse(event) {
     state.selected = -1;
     assignColours();
     renderAll();
-    if (!state.dyads.length) {
+    if (dyads.reason === "unsupported_language") {
+      showMessage(box, "info", `This text is not in English (it reads as ${languageName(dyads.language)}).`,
+        "The model reads English only, so no stance is given" +
+        (state.dyads.length ? ` for its ${state.dyads.length} dyad${state.dyads.length === 1 ? "" : "s"}.` : "."));
+    } else if (!state.dyads.length) {
       showMessage(box, "info", "No dyad in this text.",
         doc.mentions.length ? "No two actors share a sentence." : "No state, bloc or group of the dictionary was found.");
     }
@@ -131,6 +135,13 @@ function clearResults() {
   state.selected = -1;
   state.colours = new Map();
   renderAll();
+}
+
+function languageName(code) {
+  try {
+    const name = new Intl.DisplayNames(["en"], { type: "language" }).of(code);
+    return name && name !== code ? `${name}, ${code}` : String(code);
+  } catch (err) { return String(code || "another language"); }
 }
 
 function assignColours() {
@@ -341,7 +352,7 @@ function renderDetail() {
       el("div", { class: "text" }, markedSentence(ev, d.stance)), why);
   });
   const note = el("p", { class: "explain-note", text: "Each chip is a word or phrase of the sentence that pushed toward one label, with where it stands (before or after an actor, between them) and how much it pushed. Open a chip for the model's feature behind it: an n-gram of one of its views (actors masked as xsrcx, xtgtx, xothx; words stemmed, tagged by side and direction). Its weight is tf-idf × (coefficient of the dyad's stance − coefficient of the runner-up label); with the intercept, a sentence's weights add up to its log-odds. The words underlined in the text are the strongest pushes toward the stance." });
-  box.replaceChildren(head, d.reason ? el("p", { class: "hint", text: `No stance: ${d.reason}` }) : "", ...items, note);
+  box.replaceChildren(head, d.reason ? el("p", { class: "hint", text: d.reason === "unsupported_language" ? `No stance: the text is not in English (${languageName(d.language)}).` : `No stance: ${d.reason}` }) : "", ...items, note);
 }
 
 /* The evidence sentence with the words of its strongest pushes toward the stance underlined. */

@@ -26,6 +26,7 @@ from training.actors import default_dictionary
 from training.annotation import annofile
 from training.annotation.select import STRATEGIES, Proposal, propose
 from training.articles import LABELS, DataError
+from training.language import skipped_text
 from training.model import DEFAULT_MODEL_PATH, ModelError, load_model
 from training.reading import read_articles
 
@@ -180,9 +181,12 @@ def _propose(args, articles, output: TextIO, *, input_fn=input) -> int:
         return actor.code if actor else name
 
     skip = annofile.annotated_keys(args.out, resolve)
+    non_english: list[dict] = []
     proposals = propose(articles, model, dictionary, n=args.proposals, skip=skip, strategy=args.strategy,
-                        per_article=args.per_article)
+                        per_article=args.per_article, non_english=non_english)
     log.info("%d articles, %d already labelled, %d proposals", len(articles), len(skip), len(proposals))
+    if non_english:
+        output.write(skipped_text(non_english))
     if not proposals:
         output.write("nothing to propose: no unlabelled pair of actors sharing a sentence\n")
         return 0

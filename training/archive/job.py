@@ -152,8 +152,9 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
         for f in done:
             pending.discard(f)
             index, table, stats = f.result()
-            if strict and stats["skipped"]:
-                raise ArchiveError(f"{stats['skipped'][0]['detail']} (--strict stops at the first bad article)")
+            bad = [s for s in stats["skipped"] if s["reason"] != "unsupported_language"]  # not broken: skipped
+            if strict and bad:
+                raise ArchiveError(f"{bad[0]['detail']} (--strict stops at the first bad article)")
             store.write(index, table, stats)
             written += 1
             account(summary, stats, bar, started)
@@ -192,7 +193,7 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
     summary.seconds = time.monotonic() - started
     if stopped:
         return summary
-    write_table(store.tables(n_parts), out, config.schema)
+    write_table(store.tables(n_parts), out, config.schema, metadata=summary.metadata())
     store.remove()
     summary.seconds = time.monotonic() - started
     summary.complete = True

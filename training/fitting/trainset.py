@@ -32,7 +32,7 @@ DEFAULT_ANNOTATIONS = ROOT / "data" / "annotations"
 # The modules whose code decides which examples are built: the example cache's key hashes their source.
 EXAMPLE_CODE = ("training.text", "training.sentences", "training.actors", "training.actor_sources", "training.roles",
                 "training.cameo", "training.document", "training.examples", "training.fitting.dataset",
-                "training.articles", "training.reading", "training.fitting.trainset")
+                "training.articles", "training.reading", "training.fitting.trainset", "training.language")
 
 
 def _is_pair_file(path: str) -> bool:
