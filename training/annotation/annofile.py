@@ -256,15 +256,19 @@ def repair(path: str | Path) -> bool:
     if not path.exists():
         return False
     with locked(path):
-        text = path.read_text(encoding="utf-8")
-        if not text or text.endswith("\n"):
+        data = path.read_bytes()  # bytes: a write torn inside a multibyte character must not stop the repair
+        if not data or data.endswith(b"\n"):
             return False
-        head, _, last = text.rpartition("\n")
+        head, _, last = data.rpartition(b"\n")
         try:
-            json.loads(last)
-            fixed = text + "\n"
-        except json.JSONDecodeError:
-            fixed = head + "\n" if head else ""
+            json.loads(last.decode("utf-8"))
+            fixed = data.decode("utf-8") + "\n"
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            try:
+                fixed = head.decode("utf-8") + "\n" if head else ""
+            except UnicodeDecodeError as exc:
+                line = head[:exc.start].count(b"\n") + 1
+                raise DataError(f"{path}:{line}: not UTF-8 text; nothing repaired") from None
             log.warning("%s: dropped an incomplete last line (an interrupted write)", path)
         _rewrite(path, [fixed])
     return True

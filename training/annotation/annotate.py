@@ -28,6 +28,7 @@ from training.annotation import annofile, skips
 from training.annotation import proposals as proposal_files
 from training.annotation.select import STRATEGIES, Proposal, proposal_for, propose
 from training.articles import LABELS, DataError
+from training.language import skipped_text
 from training.model import DEFAULT_MODEL_PATH, ModelError, load_model
 from training.reading import read_articles
 
@@ -223,23 +224,26 @@ def run(args, *, input_fn=input, output: TextIO | None = None) -> int:
     for flag, value in (("--batch", args.batch), ("--proposals", args.proposals), ("--per-article", args.per_article)):
         if value is not None and value < 1:
             raise DataError(f"{flag} must be at least 1, got {value}")
+    articles = [a for path in args.articles for a in read_articles(path)]  # bad input stops before the model loads
     if args.export:
-        return _propose(args, output)
+        return _propose(args, articles, output)
     with annofile.session(args.out):  # held from reading what is labelled to the last answer
-        return _propose(args, output, input_fn=input_fn)
+        return _propose(args, articles, output, input_fn=input_fn)
 
 
-def _propose(args, output: TextIO, *, input_fn=input) -> int:
+def _propose(args, articles, output: TextIO, *, input_fn=input) -> int:
     model, dictionary = load_model(args.model), default_dictionary()
-    articles = [a for path in args.articles for a in read_articles(path)]
     annofile.repair(args.out)
     resolve = _resolver(dictionary)
     labelled = annofile.annotated_keys(args.out, resolve)
     skipped = set() if args.retry_skipped else skips.skipped_keys(args.out, resolve) - labelled
+    non_english: list[dict] = []
     proposals = propose(articles, model, dictionary, n=args.proposals, skip=labelled | skipped,
-                        strategy=args.strategy, per_article=args.per_article)
+                        strategy=args.strategy, per_article=args.per_article, non_english=non_english)
     log.info("%d articles, %d pairs already labelled, %d skipped earlier (--retry-skipped proposes them), "
              "%d proposals", len(articles), len(labelled), len(skipped), len(proposals))
+    if non_english:
+        output.write(skipped_text(non_english))
     if not proposals:
         output.write("nothing to propose: no unlabelled pair of actors sharing a sentence\n")
         return 0
@@ -271,7 +275,7 @@ def _resolver(dictionary) -> Callable[[str], str]:
 
 
 def main(argv: Sequence[str] | None = None, *, input_fn=input, output: TextIO | None = None) -> int:
-    """Command-line entry point; returns the exit code (0 ok, 2 bad input or model)."""
+    """Command-line entry point; returns the exit code (0 ok, 2 bad input or model, 130 interrupted)."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
@@ -281,6 +285,9 @@ def main(argv: Sequence[str] | None = None, *, input_fn=input, output: TextIO | 
     except (DataError, ModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"interrupted: every label given so far is in {args.out}", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

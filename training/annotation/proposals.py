@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from training.annotation.annofile import annotation_row, replacing
-from training.articles import LABELS, DataError
+from training.articles import LABELS, DataError, text_lines
 from training.csvcells import protect, unprotect
 
 __all__ = ["EXPORT_COLUMNS", "write_proposals", "read_labelled_proposals"]
@@ -50,25 +50,26 @@ def _cell(value):
 
 def _proposal_rows(path: Path) -> Iterator[tuple[str, dict]]:
     if path.suffix == ".csv":
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            missing = [c for c in ("doc_id", "sentence", "source", "target", "label") if c not in (reader.fieldnames
-                                                                                                    or [])]
-            if missing:
-                raise DataError(f"{path}:1: missing column(s) {', '.join(missing)}")
+        reader = csv.DictReader(text_lines(path))
+        missing = [c for c in ("doc_id", "sentence", "source", "target", "label") if c not in (reader.fieldnames
+                                                                                                or [])]
+        if missing:
+            raise DataError(f"{path}:1: missing column(s) {', '.join(missing)}")
+        try:
             for row in reader:
                 yield f"{path}:{reader.line_num}", {k: unprotect(v) for k, v in row.items()}
+        except csv.Error as exc:
+            raise DataError(f"{path}:{reader.line_num}: not a readable CSV row ({exc})") from None
     elif path.suffix == ".jsonl":
-        with path.open(encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh, 1):
-                if line.strip():
-                    try:
-                        row = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        raise DataError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
-                    if not isinstance(row, dict):
-                        raise DataError(f"{path}:{lineno}: expected a JSON object")
-                    yield f"{path}:{lineno}", row
+        for lineno, line in enumerate(text_lines(path), 1):
+            if line.strip():
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise DataError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
+                if not isinstance(row, dict):
+                    raise DataError(f"{path}:{lineno}: expected a JSON object")
+                yield f"{path}:{lineno}", row
     else:
         raise DataError(f"{path}: --import needs a .jsonl or .csv file")
 
