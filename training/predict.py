@@ -22,6 +22,7 @@ from training.actors import ActorDictionary
 from training.articles import LABELS
 from training.document import Document, ResolvedActor, prepare, resolve_in, resolve_pair
 from training.dyads import aggregate, by_dyad
+from training.events import EventCode, SentenceMatches, code_events
 from training.examples import candidate_examples, pair_examples
 from training.explain import SentenceExplanation, explain_pair, explain_pairs
 from training.limits import DEFAULT_LIMITS, Budget, Limits
@@ -52,6 +53,9 @@ class Evidence:
         ``support``, ``oppose``, ``neutral``; sum to 1.
     explanation : SentenceExplanation or None
         Why the sentence leans as it does (:mod:`training.explain`), when asked for.
+    event : EventCode or None
+        The event the sentence reports between the pair: a CAMEO code of the dictionary or a predicted
+        quad class (:mod:`training.events.code`); None for a ``neutral`` sentence the dictionary does not code.
     """
 
     sentence_index: int
@@ -61,6 +65,7 @@ class Evidence:
     stance: str
     probabilities: dict[str, float]
     explanation: SentenceExplanation | None = None  # set when asked for (explain=True)
+    event: EventCode | None = None
 
 
 @dataclass
@@ -116,7 +121,8 @@ class StancePredictor:
         return doc
 
     def _judge(self, doc: Document, source: ResolvedActor, target: ResolvedActor,
-               examples: Sequence[dict], probs: np.ndarray, known: np.ndarray) -> PairStance:
+               examples: Sequence[dict], probs: np.ndarray, known: np.ndarray,
+               events: Sequence[EventCode | None]) -> PairStance:
         result = PairStance(source, target)
         if not source.mentions:
             result.reason = "source_not_found"
@@ -134,10 +140,11 @@ class StancePredictor:
         mean = aggregate(probs[keep])
         result.stance = LABELS[int(np.argmax(mean))]
         result.probabilities = _probs(mean)
-        for e, p in zip([e for e, k in zip(examples, keep) if k], probs[keep]):
+        for e, p, ev in zip([e for e, k in zip(examples, keep) if k], probs[keep],
+                            [ev for ev, k in zip(events, keep) if k]):
             s = doc.sentences[e["sentence_index"]]
             result.evidence.append(Evidence(e["sentence_index"], s.text, s.start, s.end,
-                                            LABELS[int(np.argmax(p))], _probs(p)))
+                                            LABELS[int(np.argmax(p))], _probs(p), event=ev))
         result.evidence.sort(key=lambda ev: -ev.probabilities[result.stance])
         return result
 
@@ -179,8 +186,9 @@ class StancePredictor:
         examples = pair_examples(doc, src, tgt, limits=limits, budget=budget)
         if budget is not None:
             budget.check()
-        probs, known = self.model.score(examples)
-        result = self._judge(doc, src, tgt, examples, probs, known)
+        probs, known, material = self.model.score_events(examples)
+        events = code_events(examples, probs, material)
+        result = self._judge(doc, src, tgt, examples, probs, known, events)
         if explain:
             explain_pair(self.model, examples, result)
         return result
@@ -220,7 +228,8 @@ class StancePredictor:
         examples = candidate_examples(doc, actors=wanted, limits=limits, budget=budget)
         if budget is not None:
             budget.check()
-        probs, known = self.model.score(examples)
+        probs, known, material = self.model.score_events(examples)
+        events = code_events(examples, probs, material, matches=SentenceMatches())
         groups = by_dyad(examples)
         out = []
         for (a, b), idx in groups.items():
@@ -228,7 +237,8 @@ class StancePredictor:
                                 list(doc.mentions_of(a)))
             tgt = ResolvedActor(b, b, self.dictionary.actors[b].name, self.dictionary.actors[b].kind,
                                 list(doc.mentions_of(b)))
-            out.append(self._judge(doc, src, tgt, [examples[k] for k in idx], probs[idx], known[idx]))
+            out.append(self._judge(doc, src, tgt, [examples[k] for k in idx], probs[idx], known[idx],
+                                   [events[k] for k in idx]))
         if explain:
             explain_pairs(self.model, [([examples[k] for k in idx], r) for idx, r in zip(groups.values(), out)])
         return out

@@ -108,16 +108,19 @@ class PartStore:
             return None
         return json.loads(path.read_text(encoding="utf-8"))
 
-    def write(self, index: int, table: pa.Table, stats: dict) -> None:
-        """Write part ``index`` atomically: its rows, then its counts."""
+    def write(self, index: int, table: pa.Table, stats: dict, events: pa.Table | None = None) -> None:
+        """Write part ``index`` atomically: its rows (and event rows), then its counts."""
+        if events is not None:
+            with atomic_path(self._path(index, ".events.parquet")) as tmp:
+                pq.write_table(events, tmp)
         with atomic_path(self._path(index, ".parquet")) as tmp:
             pq.write_table(table, tmp)
         atomic_write_text(self._path(index, ".json"), json.dumps(stats))
 
-    def tables(self, n: int) -> Iterator[pa.Table]:
-        """Parts 0 .. n-1 in order, one at a time."""
+    def tables(self, n: int, suffix: str = ".parquet") -> Iterator[pa.Table]:
+        """Parts 0 .. n-1 in order, one at a time (``suffix=".events.parquet"``: their event rows)."""
         for i in range(n):
-            yield pq.read_table(self._path(i, ".parquet"))
+            yield pq.read_table(self._path(i, suffix))
 
     def close(self) -> None:
         if self._lock is not None:
