@@ -13,15 +13,16 @@ around it say the source acts on the target:
    or "together with", and no other actor after it ("Armenia and Azerbaijan *signed an agreement*"): a
    reciprocal act, which links both directions, as the annotation rules and CAMEO code it. Only the
    codes of reciprocal acts count here (:data:`RECIPROCAL`: agree, meet or negotiate, sign an agreement,
-   cooperate, fight), not "France and Germany *demanded* ...".
+   cooperate, fight), not "France and Germany *demanded* ...", and only in the first phrase after the
+   subject (its verb).
 
 The words between the source and the phrase (at most :data:`MAX_SUBJECT_GAP` words) and between the phrase
 and the target (at most :data:`MAX_OBJECT_GAP`) may hold no clause boundary (``; :``, "but", "while",
 "which", "who", "that", ...), so a verb of another clause does not link ("China said that Russia
 *attacked* Ukraine" links nothing from China to Ukraine). A joint subject must not follow a preposition
 ("rebuked *by* Mexico and Argentina"). No other actor may stand between the source and the phrase or between the phrase and the target unless
-it is joined to them by such a conjunction ("China *criticised* the US for sanctioning Russia" links
-China -> US by "criticised" and US -> Russia by "sanctioning", not China -> Russia). A negated phrase ("did
+it is joined to them by such a conjunction ("China *criticised* the US for attacking Russia" links
+China -> US by "criticised" and US -> Russia by "attacking", not China -> Russia). A negated phrase ("did
 not *condemn*") links nothing: the project labels what an actor did not do ``neutral``. When several
 phrases qualify, the one nearest the target wins (the verb that governs it: "said it would *support*").
 Each test looks at the mentions of one sentence, so the work per pair is linear in its mentions.
@@ -107,7 +108,7 @@ def _after_preposition(text: str, start: int) -> bool:
     return bool(_PREPOSITION.search(before))
 
 
-def _score(text: str, m: EventMatch, s: Sequence[int], t: Sequence[int], others) -> int | None:
+def _score(text: str, m: EventMatch, s: Sequence[int], t: Sequence[int], others, matches) -> int | None:
     """How near ``m`` is to the pair when it links mention ``s`` to ``t`` (higher is nearer), else None."""
     if m.passive:  # 2. passive: target, verb, by source
         if t[1] <= m.start and s[0] >= m.end and _BY.search(text, m.end, s[0]) and \
@@ -124,6 +125,7 @@ def _score(text: str, m: EventMatch, s: Sequence[int], t: Sequence[int], others)
             not any(o[0] >= m.start for o in others):  # 3. joint subject
         first, second = sorted((s, t), key=lambda x: x[0])
         if _joined(text, first, second) and not _after_preposition(text, first[0]) and \
+                not any(second[1] <= o.start < m.start for o in matches) and \
                 _gap(text, second[1], m.start, MAX_SUBJECT_GAP) and _clear(text, second[1], m.start, others, [second]):
             return -(m.start - second[1])
     return None
@@ -152,7 +154,7 @@ def link(example: dict, matches: Sequence[EventMatch]) -> EventMatch | None:
     for m in matches:
         for s in example["source_spans"]:
             for t in example["target_spans"]:
-                score = _score(text, m, s, t, others)
+                score = _score(text, m, s, t, others, matches)
                 if score is not None and (best is None or score > best[0]):
                     best = (score, m)
     return best[1] if best else None
