@@ -191,7 +191,19 @@ def main(argv=None) -> int:
         f"- **Held-out articles of the embedded data** (the classifier against the dictionary's own classes, "
         f"from the model's metadata): n={heldout.get('n')}, verbal/material accuracy "
         f"{heldout.get('material_accuracy')}, quad accuracy {heldout.get('quad_accuracy')}, macro-F1 "
-        f"{heldout.get('quad_macro_f1')}.", END])
+        f"{heldout.get('quad_macro_f1')}.",
+        "- **Kept**: the dictionary's code where a phrase links the pair, else verbal/material x stance. The "
+        "dictionary is the most accurate where it codes; the classifier covers every support/oppose sentence "
+        "and beats the majority class by about 20 points. A four-class logistic regression over the same "
+        "features and labels did worse than verbal/material x stance on both sets, so it was not kept.",
+        "- **Why conflibert stays near 0.54**: its classes come from its own CAMEO coding (root 16 in verbal "
+        "conflict, where the CAMEO codebook and GDELT put it in material conflict), and the stance direction "
+        "is part of each class: a row whose stance the model gets wrong gets the wrong quad class whatever "
+        "the verbal/material call. Rows whose actors are not found get no class (12 conflibert, 21 udpetrarch).",
+        "- **Linking rules** (`training/events/link.py`): joint subjects were first linked to any later "
+        "phrase; restricting them to reciprocal codes and to the first phrase after the subject, and refusing "
+        "phrases behind a clause boundary, cut the dictionary's disagreements with the embedded data's labels "
+        "(support rows coded as conflict: 91 to 55; oppose rows coded as cooperation: 460 to 341).", END])
     print(text)
     old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
     if START in old and END in old:

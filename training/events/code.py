@@ -91,7 +91,7 @@ def code_events(examples: Sequence[dict], probabilities: np.ndarray, material: n
     quads = quad_probabilities(probabilities, material) if material is not None and len(examples) else None
     out: list[EventCode | None] = []
     for k, e in enumerate(examples):
-        m = link(e, matches(e["text"]))
+        m = link(e, matches(e["text"], e["source_spans"] + e["target_spans"] + (e.get("other_spans") or [])))
         if m is not None:
             out.append(EventCode(m.code, m.root, m.quad_class, "dictionary", None, m.goldstein, " ".join(m.words),
                                  m.start, m.end))

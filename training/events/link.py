@@ -30,6 +30,7 @@ Each test looks at the mentions of one sentence, so the work per pair is linear 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 
@@ -49,6 +50,9 @@ MAX_SUBJECT_GAP = 8
 """Most words between the source (or a joint subject) and the phrase."""
 MAX_OBJECT_GAP = 12
 """Most words between the phrase and the target."""
+TAIL_WORDS = MAX_SUBJECT_GAP + 8
+"""Words after the last mention that :class:`SentenceMatches` reads (the gap, and a pattern's reach)."""
+_TAIL = re.compile(r"(?:\W*\w+){0,%d}" % TAIL_WORDS)
 
 
 def _gap(text: str, lo: int, hi: int, limit: int) -> bool:
@@ -72,11 +76,25 @@ class SentenceMatches:
         self.matcher = matcher or default_matcher()
         self._cache: dict[str, list[EventMatch]] = {}
 
-    def __call__(self, text: str) -> list[EventMatch]:
-        """The phrases of ``text`` that are not negated, in text order."""
+    def __call__(self, text: str, spans: Sequence[Sequence[int]] = ()) -> list[EventMatch]:
+        """The phrases of ``text`` that are not negated, in text order, offsets into ``text``.
+
+        With ``spans`` (every actor mention of the sentence), only the part a linking phrase can lie
+        in is read: from the first mention to :data:`TAIL_WORDS` words after the last one (a phrase
+        that links starts after a mention and at most :data:`MAX_SUBJECT_GAP` words after the last,
+        and its pattern reaches a few words further). The first call for a text decides its part.
+        """
         found = self._cache.get(text)
         if found is None:
-            found = self._cache[text] = [m for m in self.matcher.find(text) if not m.negated]
+            lo, hi = 0, len(text)
+            if spans:
+                lo = min(s[0] for s in spans)
+                hi = _TAIL.match(text, max(s[1] for s in spans)).end()
+            part = text[lo:hi] if (lo, hi) != (0, len(text)) else text
+            found = [m for m in self.matcher.find(part) if not m.negated]
+            if lo:
+                found = [dataclasses.replace(m, start=m.start + lo, end=m.end + lo) for m in found]
+            self._cache[text] = found
         return found
 
 
