@@ -101,7 +101,7 @@ def evaluate(model, name: str, clf4) -> tuple[list[str], dict]:
         rows = [r for r in map(json.loads, fh) if r.get("quad_class") in QUADS]
     truth = [QUADS[r["quad_class"]] for r in rows]
     results = [_predict(predictor, r) for r in rows]
-    material, forced, four, model_only = [], [], [], []
+    forced, four, model_only = [], [], []
     for r, res in zip(rows, results):
         if "sentence" not in res:
             forced.append(None), model_only.append(None), four.append(None)
@@ -123,7 +123,8 @@ def evaluate(model, name: str, clf4) -> tuple[list[str], dict]:
         lines.append(f"| {name} | {label} | {n} of {len(truth)} | {acc:.3f} | {f1:.3f} |")
     support_oppose = [i for i, r in enumerate(rows) if r["label"] in ("support", "oppose")]
     n, acc, f1 = _metrics([truth[i] for i in support_oppose], [forced[i] for i in support_oppose])
-    lines.append(f"| {name} | shipped, support/oppose rows only | {n} of {len(support_oppose)} | {acc:.3f} | {f1:.3f} |")
+    lines.append(f"| {name} | shipped, support/oppose rows only | {n} of {len(support_oppose)} | {acc:.3f} "
+                 f"| {f1:.3f} |")
     if name == "udpetrarch_gsr":
         coded = [(r, res) for r, res in zip(rows, results) if res["code"]]
         agree = sum(res["code"][:2] == r["cameo_root"] for r, res in coded)

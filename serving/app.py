@@ -27,7 +27,15 @@ from starlette.datastructures import Headers
 
 from serving.convert import actor_info, model_info, pair_out
 from serving.errors import ModelUnavailable, RequestIdMiddleware, install_error_handlers, invalid
-from serving.guard import ApiKeyMiddleware, BodyLimitMiddleware, StrictJSONRoute, Workers, key_ok, run_bounded
+from serving.guard import (
+    ApiKeyMiddleware,
+    BodyLimitMiddleware,
+    SecurityHeadersMiddleware,
+    StrictJSONRoute,
+    Workers,
+    key_ok,
+    run_bounded,
+)
 from serving.schemas import (
     ActorInfo,
     BatchOut,
@@ -268,6 +276,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.api_key is not None:  # inside the request id, so a 401 carries one too
         app.add_middleware(ApiKeyMiddleware, key=settings.api_key.get_secret_value())
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: every answer, a 401 or 413 too, gets them
     app.add_api_route("/health", health, methods=["GET"], response_model=Health, tags=["health"],
                       responses={503: {"model": Health, "description": "The model is unavailable"}})
     app.include_router(router, dependencies=[Security(api_key_doc)] if settings.api_key else [])

@@ -64,8 +64,8 @@ def test_quad_probabilities_follow_the_stance():
 
 
 def test_code_events_and_dyad_counts():
-    ex = [_example("China condemned Russia.", "China", "Russia"), _example("China backs Russia fully.", "Russia", "China"),
-          _example("China met Russia.", "Russia", "China")]
+    ex = [_example("China condemned Russia.", "China", "Russia"),
+          _example("China backs Russia fully.", "Russia", "China"), _example("China met Russia.", "Russia", "China")]
     probs = np.array([[0.1, 0.8, 0.1], [0.7, 0.1, 0.2], [0.1, 0.1, 0.8]])
     events = code_events(ex, probs, np.array([0.1, 0.9, 0.5]))
     assert (events[0].cameo_code, events[0].quad_class, events[0].quad_source, events[0].goldstein) == \
@@ -164,5 +164,6 @@ def test_old_table_and_bad_events_path(model_path, tmp_path, capsys):
         quad_series(old.assign(date=pd.to_datetime(old["date"])))
     from training.predict import main as predict_main
 
-    assert predict_main(["--articles", "x", "--out", str(tmp_path / "t.csv"), "--events", str(tmp_path / "e.xlsx")]) == 2
+    assert predict_main(["--articles", "x", "--out", str(tmp_path / "t.csv"),
+                         "--events", str(tmp_path / "e.xlsx")]) == 2
     assert "unknown table format '.xlsx'" in capsys.readouterr().err

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from training.articles import Article, ArticleRecord, DataError, _jsonl, _str_field, parse_date
+from training.csvcells import csv_records
 
 __all__ = ["read_articles", "iter_articles"]
 
@@ -94,9 +95,9 @@ def _is_table_file(p: Path) -> bool:
     return p.is_file() and (p.name.endswith((".jsonl", ".csv", ".jsonl.gz", ".csv.gz")))
 
 
-def _open_text(path: Path):
-    return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="") if path.suffix == ".gz" \
-        else path.open(encoding="utf-8", newline="")
+def _open_text(path: Path, errors: str = "strict"):
+    return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors=errors, newline="") \
+        if path.suffix == ".gz" else path.open(encoding="utf-8", errors=errors, newline="")
 
 
 def _stream_rows(path: Path) -> Iterator[tuple[str, dict | None, str | None]]:
@@ -121,14 +122,8 @@ def _stream_rows(path: Path) -> Iterator[tuple[str, dict | None, str | None]]:
                         continue
                     yield where, row, None
         else:
-            with _open_text(path) as fh:
-                reader = csv.DictReader(fh)
-                for row in reader:
-                    where = f"{path}:{reader.line_num}"
-                    if None in row:
-                        yield where, None, f"{where}: more fields than the header names"
-                        continue
-                    yield where, row, None
+            with _open_text(path, errors="surrogateescape") as fh:
+                yield from csv_records(fh, str(path))
     except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:
         yield str(path), None, f"{path}: unreadable ({type(exc).__name__}: {str(exc)[:80]})"
 

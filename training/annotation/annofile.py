@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import TextIO
 
 from training.articles import LABELS, DataError, read_annotations
+from training.csvcells import protect, unprotect
 
 __all__ = ["FIELDS", "EXPORT_COLUMNS", "annotation_row", "append_row", "remove_row", "repair", "annotated_keys",
-           "write_proposals", "read_labelled_proposals", "import_rows"]
+           "write_proposals", "read_labelled_proposals", "import_rows", "session"]
 
 log = logging.getLogger(__name__)
 FIELDS = ("doc_id", "source", "target", "label", "sentence")
@@ -45,6 +46,32 @@ def _locked(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def session(path: str | Path) -> Iterator[None]:
+    """Hold ``<path>.session`` for a whole labelling session (or import), so that two sessions never
+    propose and store the same pairs with conflicting labels.
+
+    Raises
+    ------
+    DataError
+        If another session (or import) holds it, naming the file.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = open(path.with_name(path.name + ".session"), "a")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        lock.close()
+        raise DataError(f"{path}: another labelling session (or --import) is writing this file; finish it "
+                        "first, or label into another --out file") from None
+    try:
+        yield
+    finally:
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
 
 
 def _line(row: dict) -> str:
@@ -158,10 +185,14 @@ def write_proposals(path: str | Path, rows: Sequence[dict]) -> None:
         if path.suffix == ".csv":
             writer = csv.DictWriter(fh, fieldnames=EXPORT_COLUMNS)
             writer.writeheader()
-            writer.writerows({**{c: r.get(c, "") for c in EXPORT_COLUMNS}, "label": ""} for r in rows)
+            writer.writerows({**{c: _cell(r.get(c, "")) for c in EXPORT_COLUMNS}, "label": ""} for r in rows)
         else:
             fh.writelines(json.dumps({**{c: r.get(c, "") for c in EXPORT_COLUMNS}, "label": ""},
                                      ensure_ascii=False) + "\n" for r in rows)
+
+
+def _cell(value):
+    return protect(value) if isinstance(value, str) else value
 
 
 def _proposal_rows(path: Path) -> Iterator[tuple[str, dict]]:
@@ -173,7 +204,7 @@ def _proposal_rows(path: Path) -> Iterator[tuple[str, dict]]:
             if missing:
                 raise DataError(f"{path}:1: missing column(s) {', '.join(missing)}")
             for row in reader:
-                yield f"{path}:{reader.line_num}", row
+                yield f"{path}:{reader.line_num}", {k: unprotect(v) for k, v in row.items()}
     elif path.suffix == ".jsonl":
         with path.open(encoding="utf-8") as fh:
             for lineno, line in enumerate(fh, 1):

@@ -154,7 +154,9 @@ def run(args, *, input_fn=input, output: TextIO | None = None) -> int:
     """The command with parsed arguments; raises DataError or ModelError on bad input."""
     output = output or sys.stdout
     if args.import_:
-        added = annofile.import_rows(args.out, annofile.read_labelled_proposals(args.import_))
+        rows = annofile.read_labelled_proposals(args.import_)
+        with annofile.session(args.out):
+            added = annofile.import_rows(args.out, rows)
         output.write(f"imported {added} labels into {args.out}\n")
         return 0
     if not args.articles:
@@ -162,6 +164,13 @@ def run(args, *, input_fn=input, output: TextIO | None = None) -> int:
     for flag, value in (("--batch", args.batch), ("--proposals", args.proposals), ("--per-article", args.per_article)):
         if value is not None and value < 1:
             raise DataError(f"{flag} must be at least 1, got {value}")
+    if args.export:
+        return _propose(args, output)
+    with annofile.session(args.out):  # held from reading what is labelled to the last answer
+        return _propose(args, output, input_fn=input_fn)
+
+
+def _propose(args, output: TextIO, *, input_fn=input) -> int:
     model, dictionary = load_model(args.model), default_dictionary()
     articles = [a for path in args.articles for a in read_articles(path)]
     annofile.repair(args.out)

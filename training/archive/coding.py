@@ -111,6 +111,11 @@ class Coder:
                 stats["skipped"].append({"where": record.where, "reason": "bad_row", "detail": record.error})
                 continue
             a = record.article
+            if len(a.text) > config.limits.max_text_chars:  # the service's cap: checked before any work
+                stats["skipped"].append({"where": record.where, "reason": "max_text_chars", "detail":
+                                         f"{record.where}: article {a.id!r}: the text is {len(a.text):,} characters "
+                                         f"long, the limit is {config.limits.max_text_chars:,} (max_text_chars)"})
+                continue
             doc = prepare(a.text, self.dictionary, doc_id=a.id, date=a.date)
             if not has_words(doc.text):
                 stats["skipped"].append({"where": record.where, "reason": "no_words",

@@ -31,6 +31,7 @@ class Summary:
     skipped: list = dataclasses.field(default_factory=list)
     parts: int = 0
     reused: int = 0
+    recoded: int = 0
     seconds: float = 0.0
     complete: bool = False
 
@@ -50,6 +51,8 @@ class Summary:
         lines += [f"  {s['detail']}" for s in self.skipped[:show]]
         if len(self.skipped) > show:
             lines.append(f"  ... and {len(self.skipped) - show:,} more")
+        if self.recoded:
+            lines.append(f"{self.recoded} damaged part(s) did not match their sha256 and were coded again")
         if self.no_known_words:
             lines.append(f"{self.no_known_words:,} pairs had no word the model knows and got no row")
         return "\n".join(lines)
@@ -77,15 +80,20 @@ class _Inline:
 
 class _Pool:
     """N local processes. Where processes can fork (Linux), they start with the model this process has
-    loaded already; elsewhere each loads it once, on its first partition."""
+    loaded already; elsewhere each loads it once, on its first partition. Each exits on its own once this
+    process has gone (:func:`training.lifeline.watch_parent`), and none holds the parts' lock."""
 
     inline = False
 
     def __init__(self, workers: int):
         import multiprocessing
+        import os
+
+        from training.lifeline import watch_parent
 
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        self.pool = futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+        self.pool = futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                                                initializer=watch_parent, initargs=(os.getpid(),))
 
     def submit(self, fn, *args):
         return self.pool.submit(fn, *args)

@@ -24,7 +24,7 @@ from pathlib import Path
 from training.archive.coding import _CODERS, Coder, CodingConfig, code_partition, model_key
 from training.archive.execution import ArchiveError, Bar, Summary, account
 from training.archive.execution import engine as make_engine
-from training.archive.parts import PartStore
+from training.archive.parts import PartStore, file_sha256
 from training.archive.tables import EVENT_SCHEMA, table_format, write_table
 from training.articles import ArticleRecord, DataError
 from training.limits import DEFAULT_LIMITS, Limits
@@ -37,12 +37,13 @@ log = logging.getLogger("training.archive")
 
 
 def _fingerprint(path: str) -> list:
+    """An input's identity for resuming: its path and the sha256 of its bytes (of each file of a folder), so
+    an edit that keeps the size and modification time is still seen."""
     p = Path(path)
     if p.is_file():
-        st = p.stat()
-        return [str(p.resolve()), st.st_size, st.st_mtime_ns]
+        return [str(p.resolve()), p.stat().st_size, file_sha256(p)]
     if p.is_dir():
-        return [str(p.resolve()), sorted([f.name, f.stat().st_size, f.stat().st_mtime_ns]
+        return [str(p.resolve()), sorted([f.name, f.stat().st_size, file_sha256(f)]
                                          for f in p.iterdir() if f.is_file())]
     return [path]  # a dataset name in the local Hugging Face cache
 
@@ -117,7 +118,7 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
     if actors is not None:
         config = dataclasses.replace(config, actors=_resolve_actors(actors))
     arguments = {"inputs": [_fingerprint(str(p)) for p in paths], "model": key, "actors": config.actors,
-                 "sentences": sentences, "chunk_size": chunk_size, "limits": dataclasses.asdict(limits), "v": 2,
+                 "sentences": sentences, "chunk_size": chunk_size, "limits": dataclasses.asdict(limits), "v": 3,
                  "events": events is not None}
     digest = hashlib.sha256(json.dumps(arguments, sort_keys=True, default=str).encode()).hexdigest()
     store, summary = PartStore(out), Summary()
@@ -138,6 +139,7 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
             written += 1
             account(summary, stats, bar, started)
 
+    failed = True
     try:
         for index, records in _partitions([str(p) for p in paths], chunk_size, strict):
             n_parts = index + 1
@@ -154,6 +156,7 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
             pending.add(engine.submit(code_partition, index, records, config))
         while pending:
             harvest(engine.wait_first(pending))
+        failed = False
     except (ArchiveError, DataError):
         raise
     except ModelError as exc:
@@ -163,7 +166,10 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
             f.cancel()
         engine.close()
         bar.close()
+        if failed:  # a run that wrote no part leaves no folder to block the next one
+            store.remove_if_unused()
         store.close()
+    summary.recoded = len(store.damaged)
     summary.seconds = time.monotonic() - started
     if stopped:
         return summary

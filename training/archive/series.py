@@ -36,11 +36,16 @@ from training.archive.plots import FREQS, plot_matrix, plot_series
 from training.archive.quads import QUAD_SERIES_COLUMNS, plot_quads, quad_series
 from training.archive.tables import TABLE_COLUMNS, read_table
 from training.articles import LABELS, DataError
+from training.limits import MAX_PERIODS, LimitExceeded
 
 __all__ = ["TABLE_COLUMNS", "SERIES_COLUMNS", "FREQS", "read_table", "dyad_series", "stance_matrix",
-           "net_interval", "plot_series", "plot_matrix", "main"]
+           "net_interval", "plot_series", "plot_matrix", "main", "MAX_PERIODS", "TooManyPeriods"]
 
 log = logging.getLogger("training.series")
+
+class TooManyPeriods(DataError, LimitExceeded):
+    """A dyad's dates span more periods than ``max_periods`` at the chosen frequency."""
+
 
 SERIES_COLUMNS = ("period", "n_support", "n_oppose", "n_neutral", "n", "net", "net_low", "net_high")
 Z95 = 1.959963984540054
@@ -73,7 +78,8 @@ def _match(table: pd.DataFrame, side: str, actor: str) -> pd.Series:
     return (table[side].astype(str).str.casefold() == key) | (table[f"{side}_name"].astype(str).str.casefold() == key)
 
 
-def dyad_series(table: pd.DataFrame, source: str, target: str, *, freq: str = "M") -> pd.DataFrame:
+def dyad_series(table: pd.DataFrame, source: str, target: str, *, freq: str = "M",
+                max_periods: int = MAX_PERIODS) -> pd.DataFrame:
     """Counts and net stance of ``source`` toward ``target`` per period.
 
     Parameters
@@ -84,6 +90,9 @@ def dyad_series(table: pd.DataFrame, source: str, target: str, *, freq: str = "M
         Actor codes (``CHN``) or names as in the table (``China``); case does not matter.
     freq : {"D", "W", "M", "Y"}, default="M"
         Day, week (Monday to Sunday), month or year.
+    max_periods : int, default=MAX_PERIODS
+        Most periods the series may span, checked before any is built (dates from year 1 to 9999 would
+        be 3.6 million days).
 
     Returns
     -------
@@ -96,6 +105,9 @@ def dyad_series(table: pd.DataFrame, source: str, target: str, *, freq: str = "M
     ------
     DataError
         On an unknown ``freq``.
+    TooManyPeriods
+        If the dyad's first and last dated articles are more than ``max_periods`` periods apart (a
+        :class:`DataError` and a :class:`~training.limits.LimitExceeded`).
     """
     if freq not in FREQS:
         raise DataError(f"--freq {freq!r}: expected one of {', '.join(FREQS)}")
@@ -103,6 +115,12 @@ def dyad_series(table: pd.DataFrame, source: str, target: str, *, freq: str = "M
     if rows.empty:
         return pd.DataFrame({c: pd.Series(dtype="period[D]" if c == "period" else float) for c in SERIES_COLUMNS})
     periods = pd.DatetimeIndex(rows["date"]).to_period(freq)
+    first, last = periods.min(), periods.max()
+    span = last.ordinal - first.ordinal + 1
+    if span > max_periods:
+        raise TooManyPeriods("max_periods", max_periods, span,
+                             f"the dyad's dated articles run from {first} to {last}, too many periods at "
+                             f"freq {freq} (choose a longer one, or a narrower table)")
     counts = pd.crosstab(periods, rows["stance"].to_numpy()).reindex(columns=list(LABELS), fill_value=0)
     full = pd.period_range(periods.min(), periods.max(), freq=periods.freq)
     counts = counts.reindex(full, fill_value=0)

@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 
 from training.archive.parts import atomic_path
 from training.articles import LABELS, DataError
+from training.csvcells import protect, unprotect
 
 if TYPE_CHECKING:
     import pandas
@@ -79,7 +80,7 @@ def _csv_cell(value) -> str:
         return json.dumps(value)
     if isinstance(value, float):
         return repr(value)
-    return str(value)
+    return protect(str(value)) if isinstance(value, str) else str(value)
 
 
 def _write_csv(tables: Sequence[pa.Table], tmp: Path, schema: pa.Schema) -> None:
@@ -190,6 +191,10 @@ def read_table(path: str | Path) -> pandas.DataFrame:
         raise DataError(f"{path}: not a dyad table, missing column(s) {', '.join(missing)}")
     if table.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in TABLE_COLUMNS}).astype({"date": "datetime64[ns]"})
+    if p.suffix == ".csv":  # text cells were written with an apostrophe before a formula character
+        for c in table.columns:
+            if c not in _LIST_COLUMNS and not pd.api.types.is_numeric_dtype(table[c]):
+                table[c] = table[c].map(unprotect)
     for c in _LIST_COLUMNS:
         if p.suffix == ".csv":
             table[c] = [json.loads(v) if isinstance(v, str) and v else [] for v in table[c]]

@@ -20,8 +20,8 @@ The words between the source and the phrase (at most :data:`MAX_SUBJECT_GAP` wor
 and the target (at most :data:`MAX_OBJECT_GAP`) may hold no clause boundary (``; :``, "but", "while",
 "which", "who", "that", ...), so a verb of another clause does not link ("China said that Russia
 *attacked* Ukraine" links nothing from China to Ukraine). A joint subject must not follow a preposition
-("rebuked *by* Mexico and Argentina"). No other actor may stand between the source and the phrase or between the phrase and the target unless
-it is joined to them by such a conjunction ("China *criticised* the US for attacking Russia" links
+("rebuked *by* Mexico and Argentina"). No other actor may stand between the source and the phrase or
+between the phrase and the target unless it is joined to them by such a conjunction ("China *criticised* the US for attacking Russia" links
 China -> US by "criticised" and US -> Russia by "attacking", not China -> Russia). A negated phrase ("did
 not *condemn*") links nothing: the project labels what an actor did not do ``neutral``. When several
 phrases qualify, the one nearest the target wins (the verb that governs it: "said it would *support*").
