@@ -21,8 +21,9 @@ and the target (at most :data:`MAX_OBJECT_GAP`) may hold no clause boundary (``;
 "which", "who", "that", ...), so a verb of another clause does not link ("China said that Russia
 *attacked* Ukraine" links nothing from China to Ukraine). A joint subject must not follow a preposition
 ("rebuked *by* Mexico and Argentina"). No other actor may stand between the source and the phrase or
-between the phrase and the target unless it is joined to them by such a conjunction ("China *criticised* the US for attacking Russia" links
-China -> US by "criticised" and US -> Russia by "attacking", not China -> Russia). A negated phrase ("did
+between the phrase and the target unless it is joined to them by such a conjunction ("China
+*criticised* the US for attacking Russia" links China -> US by "criticised" and US -> Russia by
+"attacking", not China -> Russia). A negated phrase ("did
 not *condemn*") links nothing: the project labels what an actor did not do ``neutral``. When several
 phrases qualify, the one nearest the target wins (the verb that governs it: "said it would *support*").
 Each test looks at the mentions of one sentence, so the work per pair is linear in its mentions.
