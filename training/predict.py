@@ -120,6 +120,12 @@ class StancePredictor:
             raise NoWordsError("text has no words to read (it is empty, blank, or only digits and punctuation)")
         return doc
 
+    def _score(self, examples: Sequence[dict]):
+        """Probabilities, known-word counts and the probability of deeds (None from a model without it)."""
+        if hasattr(self.model, "score_events"):
+            return self.model.score_events(examples)
+        return (*self.model.score(examples), None)  # any model with ``score`` (bench/coder.py's coder)
+
     def _judge(self, doc: Document, source: ResolvedActor, target: ResolvedActor,
                examples: Sequence[dict], probs: np.ndarray, known: np.ndarray,
                events: Sequence[EventCode | None]) -> PairStance:
@@ -186,7 +192,7 @@ class StancePredictor:
         examples = pair_examples(doc, src, tgt, limits=limits, budget=budget)
         if budget is not None:
             budget.check()
-        probs, known, material = self.model.score_events(examples)
+        probs, known, material = self._score(examples)
         events = code_events(examples, probs, material)
         result = self._judge(doc, src, tgt, examples, probs, known, events)
         if explain:
@@ -228,7 +234,7 @@ class StancePredictor:
         examples = candidate_examples(doc, actors=wanted, limits=limits, budget=budget)
         if budget is not None:
             budget.check()
-        probs, known, material = self.model.score_events(examples)
+        probs, known, material = self._score(examples)
         events = code_events(examples, probs, material, matches=SentenceMatches())
         groups = by_dyad(examples)
         out = []

@@ -31,6 +31,7 @@ Each test looks at the mentions of one sentence, so the work per pair is linear 
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections.abc import Sequence
@@ -51,6 +52,8 @@ MAX_SUBJECT_GAP = 8
 """Most words between the source (or a joint subject) and the phrase."""
 MAX_OBJECT_GAP = 12
 """Most words between the phrase and the target."""
+MAX_REACH = 400
+"""Characters beyond which two mentions, or a mention and a phrase, are too far apart for any rule."""
 TAIL_WORDS = MAX_SUBJECT_GAP + 8
 """Words after the last mention that :class:`SentenceMatches` reads (the gap, and a pattern's reach)."""
 _TAIL = re.compile(r"(?:\W*\w+){0,%d}" % TAIL_WORDS)
@@ -104,9 +107,14 @@ def _joined(text: str, a: Sequence[int], b: Sequence[int]) -> bool:
     return bool(_JOIN.match(text[a[1]:b[0]]))
 
 
-def _clear(text: str, lo: int, hi: int, others: Sequence[Sequence[int]], ends: Sequence[Sequence[int]]) -> bool:
-    """No other actor in ``[lo, hi)`` except ones joined by a conjunction to a span of ``ends`` or to each other."""
-    inside = [o for o in others if o[0] >= lo and o[1] <= hi]
+def _clear(text: str, lo: int, hi: int, others: Sequence[Sequence[int]], ends: Sequence[Sequence[int]],
+           starts: Sequence[int] = ()) -> bool:
+    """No other actor in ``[lo, hi)`` except ones joined by a conjunction to a span of ``ends`` or to each other.
+
+    ``others`` sorted by start, ``starts`` their starts (for a bisection; computed when not given).
+    """
+    starts = starts or [o[0] for o in others]
+    inside = [o for o in others[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)] if o[1] <= hi]
     if not inside:
         return True
     chain = sorted(list(inside) + [e for e in ends if lo <= e[0] < hi or lo < e[1] <= hi or e[1] == lo or e[0] == hi],
@@ -127,25 +135,30 @@ def _after_preposition(text: str, start: int) -> bool:
     return bool(_PREPOSITION.search(before))
 
 
-def _score(text: str, m: EventMatch, s: Sequence[int], t: Sequence[int], others, matches) -> int | None:
-    """How near ``m`` is to the pair when it links mention ``s`` to ``t`` (higher is nearer), else None."""
+def _score(text: str, m: EventMatch, s: Sequence[int], t: Sequence[int], others, match_starts, starts
+           ) -> int | None:
+    """How near ``m`` is to the pair when it links mention ``s`` to ``t`` (higher is nearer), else None.
+
+    ``others`` sorted by start with their ``starts``; ``match_starts`` the starts of the sentence's phrases.
+    """
     if m.passive:  # 2. passive: target, verb, by source
         if t[1] <= m.start and s[0] >= m.end and _BY.search(text, m.end, s[0]) and \
                 _gap(text, t[1], m.start, MAX_SUBJECT_GAP) and _gap(text, m.end, s[0], MAX_OBJECT_GAP) and \
-                _clear(text, m.end, s[0], others, [s]) and _clear(text, t[1], m.start, others, [t]):
+                _clear(text, m.end, s[0], others, [s], starts) and _clear(text, t[1], m.start, others, [t], starts):
             return -(s[0] - m.end)
         return None
     if s[1] <= m.start <= t[0]:  # 1. active: source, verb, target
         if _gap(text, s[1], m.start, MAX_SUBJECT_GAP) and _gap(text, m.end, t[0], MAX_OBJECT_GAP) and \
-                _clear(text, s[1], t[0], others, [s, t]):
+                _clear(text, s[1], t[0], others, [s, t], starts):
             return -(t[0] - m.start)
         return None
     if max(s[1], t[1]) <= m.start and m.code.startswith(RECIPROCAL) and \
-            not any(o[0] >= m.start for o in others):  # 3. joint subject
+            not (others and others[-1][0] >= m.start):  # 3. joint subject, no other actor after the phrase
         first, second = sorted((s, t), key=lambda x: x[0])
         if _joined(text, first, second) and not _after_preposition(text, first[0]) and \
-                not any(second[1] <= o.start < m.start for o in matches) and \
-                _gap(text, second[1], m.start, MAX_SUBJECT_GAP) and _clear(text, second[1], m.start, others, [second]):
+                bisect.bisect_left(match_starts, m.start) == bisect.bisect_left(match_starts, second[1]) and \
+                _gap(text, second[1], m.start, MAX_SUBJECT_GAP) and \
+                _clear(text, second[1], m.start, others, [second], starts):
             return -(m.start - second[1])
     return None
 
@@ -168,12 +181,34 @@ def link(example: dict, matches: Sequence[EventMatch]) -> EventMatch | None:
     if not matches:
         return None
     text = example["text"]
-    others = example.get("other_spans") or []
+    others = sorted(example.get("other_spans") or [], key=lambda o: o[0])
+    other_starts = [o[0] for o in others]
+    match_starts = [m.start for m in matches]
     best: tuple[int, EventMatch] | None = None
-    for m in matches:
-        for s in example["source_spans"]:
-            for t in example["target_spans"]:
-                score = _score(text, m, s, t, others, matches)
-                if score is not None and (best is None or score > best[0]):
-                    best = (score, m)
+    for s, t in _candidate_pairs(example["source_spans"], example["target_spans"]):
+        if max(s[0], t[0]) - min(s[1], t[1]) > MAX_REACH:
+            continue  # too far apart for the gaps of any rule
+        lo, hi = min(s[1], t[1]), max(s[1], t[1]) + MAX_REACH
+        for m in matches[bisect.bisect_left(match_starts, lo):bisect.bisect_left(match_starts, hi)]:
+            score = _score(text, m, s, t, others, match_starts, other_starts)
+            if score is not None and (best is None or score > best[0]):
+                best = (score, m)
     return best[1] if best else None
+
+
+def _candidate_pairs(sources: Sequence[Sequence[int]], targets: Sequence[Sequence[int]]) -> list[tuple]:
+    """Each mention of one side with the nearest mention of the other side before and after it.
+
+    At most ``2 (S + T)`` pairs instead of ``S x T``: a rule links only mentions with no other mention
+    of the pair between them that would be nearer.
+    """
+    sources, targets = sorted(sources, key=lambda x: x[0]), sorted(targets, key=lambda x: x[0])
+    out = {}
+    for one, other, flip in ((sources, targets, False), (targets, sources, True)):
+        starts = [o[0] for o in other]
+        for a in one:
+            k = bisect.bisect_left(starts, a[0])
+            for b in other[max(0, k - 1):k + 1]:
+                pair = (b, a) if flip else (a, b)
+                out[(tuple(pair[0]), tuple(pair[1]))] = pair
+    return list(out.values())
