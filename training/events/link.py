@@ -54,8 +54,9 @@ MAX_OBJECT_GAP = 12
 """Most words between the phrase and the target."""
 MAX_REACH = 400
 """Characters beyond which two mentions, or a mention and a phrase, are too far apart for any rule."""
-TAIL_WORDS = MAX_SUBJECT_GAP + 8
-"""Words after the last mention that :class:`SentenceMatches` reads (the gap, and a pattern's reach)."""
+TAIL_WORDS = MAX_SUBJECT_GAP + 6
+"""Words after the last mention that :class:`SentenceMatches` reads (the gap, and a pattern's reach: the
+matcher's window of 6 words)."""
 _TAIL = re.compile(r"(?:\W*\w+){0,%d}" % TAIL_WORDS)
 
 

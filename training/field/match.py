@@ -56,6 +56,9 @@ _BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "get", "gets
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:
     """Lower-cased word tokens of ``text`` with their character offsets, apostrophes normalised."""
+    low = text.replace("’", "'").lower()
+    if len(low) == len(text):  # almost always: lower-case the text once, not each token
+        return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(low)]
     return [(m.group().lower().replace("’", "'"), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
