@@ -228,7 +228,7 @@ def _matrix(request: Request, top: int, start, end) -> MatrixOut:
 async def series(request: Request,
            source: Annotated[str, Query(min_length=1, max_length=200, description="Code or name, any case.")],
            target: Annotated[str, Query(min_length=1, max_length=200, description="Code or name, any case.")],
-           freq: Annotated[Literal[tuple(FREQS)], Query(description="D, W, M or Y.")] = "M",  # type: ignore
+           freq: Annotated[Literal[tuple(FREQS)], Query(description="D, W, M, Q or Y.")] = "M",  # type: ignore
            ) -> SeriesOut:
     """One dyad's counts and net stance per period."""
     return await run_bounded(request, lambda budget: _series(request, source, target, freq))

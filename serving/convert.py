@@ -38,7 +38,7 @@ def pair_out(pair: PairStance) -> PairStanceOut:
                               event=EventOut(**e.event.as_dict()) if e.event else None,
                               explanation=explanation_out(e.explanation))
                   for e in pair.evidence],
-        reason=pair.reason)
+        reason=pair.reason, language=pair.language)
 
 
 def explanation_out(expl: SentenceExplanation | None) -> ExplanationOut | None:

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from training.articles import LABELS, DataError, read_annotations
+from training.articles import LABELS, DataError, read_annotations, text_lines
 from training.csvcells import protect, unprotect
 
 __all__ = ["FIELDS", "EXPORT_COLUMNS", "annotation_row", "append_row", "remove_row", "repair", "annotated_keys",
@@ -135,15 +135,19 @@ def repair(path: str | Path) -> bool:
     if not path.exists():
         return False
     with _locked(path):
-        text = path.read_text(encoding="utf-8")
-        if not text or text.endswith("\n"):
+        data = path.read_bytes()  # bytes: a write torn inside a multibyte character must not stop the repair
+        if not data or data.endswith(b"\n"):
             return False
-        head, _, last = text.rpartition("\n")
+        head, _, last = data.rpartition(b"\n")
         try:
-            json.loads(last)
-            fixed = text + "\n"
-        except json.JSONDecodeError:
-            fixed = head + "\n" if head else ""
+            json.loads(last.decode("utf-8"))
+            fixed = data.decode("utf-8") + "\n"
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            try:
+                fixed = head.decode("utf-8") + "\n" if head else ""
+            except UnicodeDecodeError as exc:
+                line = head[:exc.start].count(b"\n") + 1
+                raise DataError(f"{path}:{line}: not UTF-8 text; nothing repaired") from None
             log.warning("%s: dropped an incomplete last line (an interrupted write)", path)
         _rewrite(path, [fixed])
     return True
@@ -197,25 +201,26 @@ def _cell(value):
 
 def _proposal_rows(path: Path) -> Iterator[tuple[str, dict]]:
     if path.suffix == ".csv":
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            missing = [c for c in ("doc_id", "sentence", "source", "target", "label") if c not in (reader.fieldnames
-                                                                                                    or [])]
-            if missing:
-                raise DataError(f"{path}:1: missing column(s) {', '.join(missing)}")
+        reader = csv.DictReader(text_lines(path))
+        missing = [c for c in ("doc_id", "sentence", "source", "target", "label") if c not in (reader.fieldnames
+                                                                                                or [])]
+        if missing:
+            raise DataError(f"{path}:1: missing column(s) {', '.join(missing)}")
+        try:
             for row in reader:
                 yield f"{path}:{reader.line_num}", {k: unprotect(v) for k, v in row.items()}
+        except csv.Error as exc:
+            raise DataError(f"{path}:{reader.line_num}: not a readable CSV row ({exc})") from None
     elif path.suffix == ".jsonl":
-        with path.open(encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh, 1):
-                if line.strip():
-                    try:
-                        row = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        raise DataError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
-                    if not isinstance(row, dict):
-                        raise DataError(f"{path}:{lineno}: expected a JSON object")
-                    yield f"{path}:{lineno}", row
+        for lineno, line in enumerate(text_lines(path), 1):
+            if line.strip():
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise DataError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
+                if not isinstance(row, dict):
+                    raise DataError(f"{path}:{lineno}: expected a JSON object")
+                yield f"{path}:{lineno}", row
     else:
         raise DataError(f"{path}: --import needs a .jsonl or .csv file")
 

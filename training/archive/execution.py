@@ -41,6 +41,18 @@ class Summary:
         self.skipped.extend(stats["skipped"])
         self.parts += 1
 
+    def languages(self) -> dict[str, int]:
+        """Articles skipped as not English, by detected language, most frequent first."""
+        found = Counter(s.get("language", "und") for s in self.skipped if s["reason"] == "unsupported_language")
+        return dict(found.most_common())
+
+    def metadata(self) -> dict:
+        """What the table's metadata records of the run: counts of articles coded and skipped by reason, and
+        the languages of those not in English."""
+        return {"articles": self.articles, "sentences": self.sentences, "dyads": self.dyads,
+                "skipped": dict(Counter(s["reason"] for s in self.skipped).most_common()),
+                "unsupported_language": sum(self.languages().values()), "languages": self.languages()}
+
     def report(self, *, show: int = 20) -> str:
         rate = self.sentences / self.seconds if self.seconds > 0 else 0.0
         reasons = Counter(s["reason"] for s in self.skipped)
@@ -48,6 +60,10 @@ class Summary:
                  f"in {self.seconds:.1f} s ({rate:,.0f} sentences/s; {self.parts} parts, {self.reused} reused)",
                  f"skipped {len(self.skipped):,} articles" + (": " + ", ".join(
                      f"{n} {r}" for r, n in sorted(reasons.items())) if reasons else "")]
+        languages = self.languages()
+        if languages:
+            lines.append(f"not in English (not coded): {sum(languages.values()):,} articles ("
+                         + ", ".join(f"{code} {n:,}" for code, n in languages.items()) + ")")
         lines += [f"  {s['detail']}" for s in self.skipped[:show]]
         if len(self.skipped) > show:
             lines.append(f"  ... and {len(self.skipped) - show:,} more")

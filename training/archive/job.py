@@ -31,9 +31,13 @@ from training.limits import DEFAULT_LIMITS, Limits
 from training.model import DEFAULT_MODEL_PATH, ModelError, load_model
 from training.reading import iter_articles
 
-__all__ = ["ArchiveError", "Summary", "run", "main"]
+__all__ = ["ArchiveError", "Summary", "run", "main", "auto_chunk_size"]
 
 log = logging.getLogger("training.archive")
+
+MAX_CHUNK = 500  # articles per partition of a large archive: memory per worker stays flat
+MIN_CHUNK = 10  # below this, a partition's overhead (hand-off, part file) outweighs its coding
+TARGET_PARTS = 16  # a small archive is cut into this many partitions, so up to 16 workers share it
 
 
 def _fingerprint(path: str) -> list:
@@ -62,9 +66,30 @@ def _partitions(paths: Sequence[str], size: int, strict: bool) -> Iterator[tuple
         yield index, chunk
 
 
+def auto_chunk_size(paths: Sequence[str]) -> int:
+    """Articles per partition sized to the input: ``ceil(n / 16)`` within [10, 500].
+
+    Counts the articles (bad rows too) of ``paths`` up to ``16 * 500``; an archive that large gets 500. The
+    size depends on the input alone, not on ``--workers``, so a run may resume in another mode.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    DataError
+        If an input cannot be read as articles (missing, empty, a CSV without ``id`` or ``text``).
+    """
+    seen: set[str] = set()
+    records = itertools.chain.from_iterable(iter_articles(p, seen=seen) for p in paths)
+    n = sum(1 for _ in itertools.islice(records, TARGET_PARTS * MAX_CHUNK))
+    return min(MAX_CHUNK, max(MIN_CHUNK, -(-n // TARGET_PARTS)))
+
+
 def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAULT_MODEL_PATH,
         actors: Sequence[str] | None = None, sentences: bool = False, workers: int = 1, dask=None,
-        strict: bool = False, chunk_size: int = 500, limits: Limits = DEFAULT_LIMITS,
+        strict: bool = False, chunk_size: int | None = None, limits: Limits = DEFAULT_LIMITS,
         max_parts: int | None = None, progress: bool = True, events: str | Path | None = None) -> Summary:
     """Code the articles of ``paths`` into the dyad table ``out``.
 
@@ -85,8 +110,8 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
         A scheduler address, ``"local"``, or a client.
     strict : bool, default=False
         Stop at the first bad article instead of skipping it.
-    chunk_size : int, default=500
-        Articles per partition (and per part file).
+    chunk_size : int, optional
+        Articles per partition (and per part file); by default sized to the input (:func:`auto_chunk_size`).
     limits : Limits, default=DEFAULT_LIMITS
     max_parts : int, optional
         Stop after writing this many new parts (to test resumption); the result is not complete.
@@ -111,6 +136,8 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
         if Path(events).resolve() == Path(out).resolve():
             raise ArchiveError("--events must name another file than --out")
     started = time.monotonic()
+    if chunk_size is None:  # also reads every input once before the model loads: a bad one stops here
+        chunk_size = auto_chunk_size([str(p) for p in paths])
     model = load_model(model_path)
     key = model_key(model)
     config = CodingConfig(str(Path(model_path).resolve()), key, None, sentences, limits, events is not None)
@@ -133,8 +160,9 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
         for f in done:
             pending.discard(f)
             index, table, stats, event_rows = f.result()
-            if strict and stats["skipped"]:
-                raise ArchiveError(f"{stats['skipped'][0]['detail']} (--strict stops at the first bad article)")
+            bad = [s for s in stats["skipped"] if s["reason"] != "unsupported_language"]  # not broken: skipped
+            if strict and bad:
+                raise ArchiveError(f"{bad[0]['detail']} (--strict stops at the first bad article)")
             store.write(index, table, stats, event_rows)
             written += 1
             account(summary, stats, bar, started)
@@ -174,8 +202,9 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
     if stopped:
         return summary
     if events is not None:
-        summary.events = write_table(store.tables(n_parts, ".events.parquet"), events, EVENT_SCHEMA)
-    write_table(store.tables(n_parts), out, config.schema)
+        summary.events = write_table(store.tables(n_parts, ".events.parquet"), events, EVENT_SCHEMA,
+                                     metadata=summary.metadata())
+    write_table(store.tables(n_parts), out, config.schema, metadata=summary.metadata())
     store.remove()
     summary.seconds = time.monotonic() - started
     summary.complete = True
@@ -225,7 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--workers", type=_positive, default=1, help="local processes (default: %(default)s)")
     ap.add_argument("--dask", metavar="ADDRESS", help="run on a Dask cluster: a scheduler address, or 'local'")
     ap.add_argument("--strict", action="store_true", help="stop at the first bad article instead of skipping it")
-    ap.add_argument("--chunk-size", type=_positive, default=500, help="articles per part (default: %(default)s)")
+    ap.add_argument("--chunk-size", type=_positive,
+                    help=f"articles per part (default: sized to the input, {MIN_CHUNK} to {MAX_CHUNK})")
     ap.add_argument("--max-parts", type=_positive, help="stop after writing N new parts (a later run resumes)")
     ap.add_argument("--no-progress", action="store_true", help="no progress bar")
     return ap
@@ -250,6 +280,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ArchiveError, DataError, ModelError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"interrupted: the finished parts in {args.out}.parts/ are kept; run the same command again to "
+              "continue", file=sys.stderr)
+        return 130
     print(summary.report(), file=sys.stderr)
     if not summary.complete:
         print(f"stopped after {args.max_parts} new parts; run the same command again to continue", file=sys.stderr)

@@ -20,7 +20,7 @@ from training.archive.plots import FREQS, _pyplot
 from training.archive.tables import QUAD_COLUMNS
 from training.articles import DataError
 
-__all__ = ["QUAD_NAMES", "QUAD_SERIES_COLUMNS", "plot_quads", "quad_series"]
+__all__ = ["QUAD_NAMES", "QUAD_SERIES_COLUMNS", "format_quads", "plot_quads", "quad_series"]
 
 QUAD_NAMES = ("verbal cooperation", "material cooperation", "verbal conflict", "material conflict")
 QUAD_SERIES_COLUMNS = ("period", "n_quad1", "n_quad2", "n_quad3", "n_quad4", "n_events", "n_coded",
@@ -73,6 +73,14 @@ def quad_series(rows: pd.DataFrame, *, freq: str = "M") -> pd.DataFrame:
             out["n_coded"] > 0), np.nan)
     out["articles"] = sums["articles"].to_numpy().astype(int)
     return out
+
+
+def format_quads(frame: pd.DataFrame) -> str:
+    """A quad series as an aligned text table (the Goldstein mean to 2 decimals, ``-`` where none)."""
+    shown = frame.copy()
+    shown["period"] = shown["period"].astype(str)
+    shown["goldstein_mean"] = [f"{v:+.2f}" if pd.notna(v) else "-" for v in shown["goldstein_mean"]]
+    return shown.to_string(index=False)
 
 
 def plot_quads(series: Sequence[tuple[str, pd.DataFrame]], path: str | Path, *, title: str, freq: str = "M") -> None:

@@ -22,9 +22,10 @@ if TYPE_CHECKING:
     import pandas
 
 __all__ = ["TABLE_SCHEMA", "SENTENCE_SCHEMA", "EVENT_SCHEMA", "QUAD_COLUMNS", "TABLE_COLUMNS", "FORMATS",
-           "write_table", "table_format", "read_table"]
+           "write_table", "table_format", "read_table", "table_metadata"]
 
 FORMATS = (".parquet", ".csv", ".jsonl")
+METADATA_KEY = b"geostance"
 
 _ACTORS = [("source", pa.string()), ("source_name", pa.string()), ("source_kind", pa.string()),
            ("target", pa.string()), ("target_name", pa.string()), ("target_kind", pa.string())]
@@ -101,7 +102,8 @@ def _write_jsonl(tables: Sequence[pa.Table], tmp: Path) -> None:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def write_table(tables: Sequence[pa.Table] | Iterator[pa.Table], path: str | Path, schema: pa.Schema) -> int:
+def write_table(tables: Sequence[pa.Table] | Iterator[pa.Table], path: str | Path, schema: pa.Schema, *,
+                metadata: dict | None = None) -> int:
     """Write record batches as one table, atomically, in the format of ``path``'s extension.
 
     Parameters
@@ -112,6 +114,9 @@ def write_table(tables: Sequence[pa.Table] | Iterator[pa.Table], path: str | Pat
     path : str or path-like
         ``.parquet``, ``.csv`` (list columns as JSON arrays) or ``.jsonl``.
     schema : pyarrow.Schema
+    metadata : dict, optional
+        The run's counts (``Summary.metadata()``), stored as JSON under the key ``geostance`` of the
+        Parquet schema's metadata (:func:`table_metadata` reads it); CSV and JSONL have no place for it.
 
     Returns
     -------
@@ -122,9 +127,13 @@ def write_table(tables: Sequence[pa.Table] | Iterator[pa.Table], path: str | Pat
     n = 0
     with atomic_path(path) as tmp:
         if fmt == ".parquet":
-            with pq.ParquetWriter(tmp, schema) as writer:
+            file_schema = schema
+            if metadata is not None:
+                file_schema = schema.with_metadata({**(schema.metadata or {}),
+                                                    METADATA_KEY: json.dumps(metadata, sort_keys=True).encode()})
+            with pq.ParquetWriter(tmp, file_schema) as writer:
                 for t in tables:
-                    writer.write_table(t.cast(schema))
+                    writer.write_table(t.cast(file_schema))
                     n += t.num_rows
         else:
             counted = []
@@ -140,6 +149,29 @@ def write_table(tables: Sequence[pa.Table] | Iterator[pa.Table], path: str | Pat
                 _write_jsonl(count(tables), tmp)
             n = sum(counted)
     return n
+
+
+def table_metadata(path: str | Path) -> dict:
+    """The run's counts stored in a Parquet dyad table (``{}`` for CSV/JSONL or a table without them).
+
+    Returns
+    -------
+    dict
+        ``articles``, ``sentences``, ``dyads``, ``skipped`` (articles by reason), ``unsupported_language``
+        (articles not in English) and ``languages`` (those articles by detected language).
+
+    Raises
+    ------
+    DataError
+        If the Parquet file cannot be read.
+    """
+    if Path(path).suffix.lower() != ".parquet":
+        return {}
+    try:
+        meta = pq.read_schema(path).metadata or {}
+        return json.loads(meta[METADATA_KEY]) if METADATA_KEY in meta else {}
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise DataError(f"{path}: unreadable table metadata ({type(exc).__name__})") from None
 
 
 TABLE_COLUMNS = ("doc_id", "date", "source", "source_name", "source_kind", "target", "target_name",
