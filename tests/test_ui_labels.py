@@ -45,7 +45,9 @@ def _key(driver, key):
 
 def _left(driver, n):
     where = f"{n} proposal{'' if n == 1 else 's'} left"
-    WebDriverWait(driver, WAIT).until(lambda d: where in d.find_element(By.CSS_SELECTOR, ".label-where").text)
+    # the card is drawn anew after each answer: read its text in the page, so a replaced node cannot go stale
+    WebDriverWait(driver, WAIT).until(lambda d: where in d.execute_script(
+        "const n = document.querySelector('.label-where'); return n ? n.textContent : '';"))
 
 
 def test_an_evidence_sentence_is_labelled_with_a_click_and_a_key(browser, labelling):  # noqa: F811
