@@ -18,16 +18,16 @@ from pathlib import Path
 from sklearn.metrics import cohen_kappa_score
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from training.articles import read_annotations  # noqa: E402
 
 
 def _read(folder: Path, name: str = "*") -> dict[tuple, str]:
     out = {}
     for path in sorted(folder.glob(f"{name}.jsonl")):
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                if line.strip():
-                    r = json.loads(line)
-                    out[(r["doc_id"], r["sentence"], r["source"], r["target"])] = r["label"]
+        for a in read_annotations(path):
+            out[(a.doc_id, a.sentence, a.source, a.target)] = a.label
     return out
 
 

@@ -1,28 +1,37 @@
-"""Learning curve of labelling a user's own news: selection by ``training.annotate`` against random labels.
+"""Learning curve of labelling a user's own news, through the commands a user runs: selection by
+``training.annotate`` against random labels.
 
 Usage::
 
-    python bench/learning_curve.py [--shared ../shared/data/real] [--sizes 100 200 400 800] [--seeds 3]
+    python bench/learning_curve.py [--shared ../shared/data/real] [--sizes 100 200 400 800] [--step 100]
+                                   [--seeds 1] [--pool-docs N] [--work DIR]
 
-``park2021_dsa_train`` plays a user's unlabelled pool (read in place, never copied): its labels are
-revealed only for the rows a selection asks for. Starting from a model of the embedded data, 100, 200, 400
-and 800 labels are added, chosen either by :func:`training.annotation.select.select` on the current model's
-probabilities, in rounds of ``--step`` labels (pool-based active learning: the model is refitted after every
-round and chooses the next labels, as a user retrains between sessions), or at random (nested samples,
-several seeds). Every model is fitted with the
-default configuration (no grid search, no calibration, which changes no decision) on the embedded data
-plus the revealed rows, and scored on ``park2021_dsa_valid`` and ``park2021_dsa_test`` with
-:mod:`training.fitting.evaluate`. A reference model uses every label of the pool. The figure goes to
-``bench/figures/learning_curve.png`` and the table to ``bench/RESULTS.md`` between the
-``<!-- learning-curve:start -->`` and ``<!-- learning-curve:end -->`` markers.
+``park2021_dsa_train`` plays a user's folder of unlabelled news (read in place; its texts are written as an
+article file under ``--work``, outside the repository); its gold labels play the person who labels. Each
+round runs what the README tells a user to run::
+
+    python -m training.annotate --articles pool.jsonl --out labels.jsonl --model M --export proposals.csv
+    (the person fills in the label column: here, the gold label of every proposal the pool has one for)
+    python -m training.annotate --import proposals.csv --out labels.jsonl
+    python -m training.fit --add-default --articles pool.jsonl --annotations labels.jsonl --out M ...
+
+so the next proposals come from the retrained model. Random: the same import and fit with the gold labels
+of a random sample of the pool's labelled pairs (nested samples, ``--seeds`` seeds). Every model is scored
+with ``python -m training.evaluate`` on ``park2021_dsa_valid`` and ``park2021_dsa_test``. A reference model
+imports every gold label of the pool. The figure goes to ``bench/figures/learning_curve.png`` and the table
+to ``bench/RESULTS.md`` between the ``<!-- learning-curve:start -->`` and ``<!-- learning-curve:end -->``
+markers.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
+import json
 import os
 import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -34,17 +43,12 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from training import fit, trainset  # noqa: E402
 from training.actors import default_dictionary  # noqa: E402
-from training.annotation.select import select  # noqa: E402
 from training.articles import LABELS, read_pairs  # noqa: E402
 from training.fitting.dataset import examples_from_pairs  # noqa: E402
-from training.fitting.evaluate import evaluate_rows, summarise  # noqa: E402
-from training.model import DEFAULT_CONFIG, StanceModel, build_pipeline  # noqa: E402
-from training.predict import StancePredictor  # noqa: E402
 
 START, END = "<!-- learning-curve:start -->", "<!-- learning-curve:end -->"
-CONFIG = {**DEFAULT_CONFIG, "calibration": "none"}
+FIT = ["--no-search", "--calibration", "none"]  # the calibration changes no decision
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,93 +56,139 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--shared", default=str(ROOT.parent / "shared" / "data" / "real"),
                     help="folder of the real labelled sets (default: %(default)s)")
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 200, 400, 800], help="labels added in total")
-    ap.add_argument("--seeds", type=int, default=3, help="random baselines (default: %(default)s)")
-    ap.add_argument("--strategy", choices=["margin", "entropy"], default="margin")
+    ap.add_argument("--seeds", type=int, default=1, help="random baselines (default: %(default)s)")
     ap.add_argument("--step", type=int, default=100,
                     help="labels per round of selection: the model is refitted after each (default: %(default)s)")
-    ap.add_argument("--weight", type=float, default=1.0,
-                    help="sample weight of a revealed label against an embedded example (default: %(default)s)")
+    ap.add_argument("--pool-docs", type=int, default=0, metavar="N",
+                    help="use a random N of the pool's texts (default: all), for a shorter run")
     ap.add_argument("--no-reference", action="store_true", help="skip the model on every pool label")
-    ap.add_argument("--cache-dir", default=str(ROOT / "data" / "processed"), help="example cache of the embedded data")
+    ap.add_argument("--work", default="/tmp/geostance-learning-curve", help="working folder (outside the repository)")
     ap.add_argument("--results", default=str(ROOT / "bench" / "RESULTS.md"))
     ap.add_argument("--figure", default=str(ROOT / "bench" / "figures" / "learning_curve.png"))
     return ap
 
 
+def _run(*argv: str) -> str:
+    """Run one user command (``python -m ...``) from the repository root; its output, or exit on failure."""
+    done = subprocess.run([sys.executable, "-m", *argv], cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"error: {' '.join(argv[:1])} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
 class Pool:
-    """The unlabelled pool: one candidate per row (its first sentence pairing the two actors); the
-    examples and labels stay hidden until :meth:`reveal`."""
+    """The user's folder of news (one article per text of the pool) and the gold label of every directed pair
+    in a sentence of it that the pool labels: ``(doc_id, sentence, source, target) -> label``."""
 
-    def __init__(self, path: Path, dictionary):
+    def __init__(self, path: Path, work: Path, dictionary, *, docs: int = 0):
         rows = read_pairs(path)
-        examples = examples_from_pairs(rows, dictionary, progress=True)
-        self.by_row: dict[str, list[dict]] = {}
-        for e in examples:
-            self.by_row.setdefault(e["id"].split("#")[0], []).append(e)
-        self.ids = [r.id for r in rows if r.id in self.by_row]
-        self._hidden = {i: [e.pop("label") for e in self.by_row[i]] for i in self.ids}
-        self.candidates = [self.by_row[i][0] for i in self.ids]
-
-    def reveal(self, ids) -> tuple[list[dict], list[str]]:
-        rows, labels = [], []
-        for i in ids:
-            rows += self.by_row[i]
-            labels += self._hidden[i]
-        return rows, labels
-
-
-def _fit(base_rows, base_y, rows, y, weight: float = 1.0) -> StanceModel:
-    pipeline = build_pipeline(CONFIG, seed=13)
-    extra = {} if weight == 1.0 else {"clf__sample_weight": np.r_[np.ones(len(base_rows)), np.full(len(rows), weight)]}
-    pipeline.fit(base_rows + rows, list(base_y) + list(y), **extra)
-    return StanceModel(pipeline, {})
+        texts: dict[str, str] = {}
+        for r in rows:  # a doc_id whose rows hold different texts gives one article per text
+            texts.setdefault(r.doc_id if texts.get(r.doc_id, r.text) == r.text else r.id, r.text)
+        ids = sorted(texts)
+        if docs:
+            ids = sorted(np.random.default_rng(0).choice(ids, size=min(docs, len(ids)), replace=False))
+        keep = set(ids)
+        rows = [r for r in rows if (r.doc_id if texts.get(r.doc_id) == r.text else r.id) in keep]
+        self.articles = work / "pool.jsonl"
+        self.articles.write_text("".join(json.dumps({"id": i, "text": texts[i]}) + "\n" for i in ids),
+                                 encoding="utf-8")
+        self.gold: dict[tuple, str] = {}
+        for r in rows:
+            doc = r.doc_id if texts.get(r.doc_id) == r.text else r.id
+            for e in examples_from_pairs([r], dictionary):
+                self.gold.setdefault((doc, e["sentence_index"], e["source"], e["target"]), r.label)
+        self.n_docs = len(ids)
 
 
-def _score(model: StanceModel, dictionary, eval_sets: dict) -> dict:
-    predictor = StancePredictor(model, dictionary)
-    return {name: summarise(evaluate_rows(predictor, rows))["macro_f1"] for name, rows in eval_sets.items()}
+def _score(model: Path, shared: Path) -> dict:
+    files = {name: str(shared / f"park2021_dsa_{name}.jsonl") for name in ("valid", "test")}
+    out = _run("training.evaluate", "--model", str(model), *[a for f in files.values() for a in ("--data", f)],
+               "--json")
+    report = json.loads(out.strip().splitlines()[-1])
+    return {name: report["files"][f]["macro_f1"] for name, f in files.items()}
 
 
-def _embedded(args, dictionary):
-    fargs = fit._parser().parse_args(["--cache-dir", args.cache_dir])
-    ds, _, _ = trainset.build_dataset(fargs, trainset.input_records(fargs), dictionary)
-    names = ds.features["label"].names
-    return ds.remove_columns(["label"]).to_list(), [names[i] for i in ds["label"]]
+def _fit(pool: Pool, labels: Path, model: Path) -> None:
+    _run("training.fit", "--add-default", "--articles", str(pool.articles), "--annotations", str(labels),
+         "--out", str(model), *FIT)
+
+
+def _import(rows: list[dict], labels: Path, path: Path) -> None:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    _run("training.annotate", "--import", str(path), "--out", str(labels))
+
+
+def _select_round(pool: Pool, labels: Path, model: Path, n: int, work: Path) -> int:
+    """One session of ``n`` labels: export proposals, work through them in order filling in the gold label of
+    each the pool has one (the others are left empty: skipped, and remembered so), import; again while fewer
+    than ``n`` are labelled (the same model: the person labels on before retraining)."""
+    props, filled = work / "proposals.csv", 0
+    while filled < n:
+        props.unlink(missing_ok=True)
+        _run("training.annotate", "--articles", str(pool.articles), "--out", str(labels), "--model", str(model),
+             "--export", str(props), "--proposals", str(12 * (n - filled)))
+        if not props.exists():  # nothing left to propose
+            break
+        with props.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        seen = 0
+        for r in rows:
+            seen += 1
+            gold = pool.gold.get((r["doc_id"], int(r["sentence"]), r["source"], r["target"]))
+            if gold:
+                r["label"], filled = gold, filled + 1
+            if filled == n:
+                break
+        with props.open("w", encoding="utf-8", newline="") as fh:  # the rows not reached are not handed back
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows[:seen])
+        _run("training.annotate", "--import", str(props), "--out", str(labels))
+    return filled
+
+
+def _gold_rows(keys) -> list[dict]:
+    return [{"doc_id": d, "sentence": s, "source": a, "target": b, "label": lab} for (d, s, a, b), lab in keys]
 
 
 def run(args) -> dict:
-    dictionary = default_dictionary()
-    shared = Path(args.shared)
-    base_rows, base_y = _embedded(args, dictionary)
-    pool = Pool(shared / "park2021_dsa_train.jsonl", dictionary)
-    eval_sets = {name: read_pairs(shared / f"park2021_dsa_{name}.jsonl") for name in ("valid", "test")}
+    shared, work = Path(args.shared), Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    pool = Pool(shared / "park2021_dsa_train.jsonl", work, default_dictionary(), docs=args.pool_docs)
     sizes = sorted(args.sizes)
-    out = {"n_pool": len(pool.ids), "sizes": sizes, "active": {}, "random": {}}
-    model = _fit(base_rows, base_y, [], [])
-    out["start"] = _score(model, dictionary, eval_sets)
+    out = {"n_pool": len(pool.gold), "n_docs": pool.n_docs, "sizes": sizes, "active": {}, "random": {}}
+    base = work / "base"
+    _run("training.fit", "--out", str(base), *FIT)
+    out["start"] = _score(base, shared)
     print(f"start (embedded data only): {out['start']}", flush=True)
-    chosen: list[str] = []
-    rounds = sorted(set(sizes) | set(range(args.step, max(sizes), args.step)))
-    for size in rounds:  # pool-based active learning: the current model picks the next labels
-        taken = set(chosen)
-        left = [k for k, i in enumerate(pool.ids) if i not in taken]
-        proba = model.predict_proba([pool.candidates[k] for k in left])
-        picks = select([pool.candidates[k] for k in left], proba, size - len(chosen), strategy=args.strategy)
-        chosen += [pool.ids[left[k]] for k in picks]
-        model = _fit(base_rows, base_y, *pool.reveal(chosen), args.weight)
+    labels, model = work / "selection.jsonl", base
+    labels.unlink(missing_ok=True)
+    done = 0
+    for size in sorted(set(sizes) | set(range(args.step, max(sizes), args.step))):
+        done += _select_round(pool, labels, model, size - done, work)
+        model = work / "selection-model"
+        _fit(pool, labels, model)
         if size in sizes:
-            out["active"][size] = _score(model, dictionary, eval_sets)
-            print(f"selection {size}: {out['active'][size]}", flush=True)
+            out["active"][size] = {**_score(model, shared), "labels": done}
+            print(f"selection {size} ({done} labels): {out['active'][size]}", flush=True)
+    keys = sorted(pool.gold.items())
     for seed in range(args.seeds):
-        order = list(np.random.default_rng(seed).permutation(len(pool.ids)))
+        order = np.random.default_rng(seed).permutation(len(keys))
         for size in sizes:
-            model = _fit(base_rows, base_y, *pool.reveal([pool.ids[k] for k in order[:size]]), args.weight)
-            out["random"].setdefault(size, []).append(_score(model, dictionary, eval_sets))
+            labels = work / f"random-{seed}-{size}.jsonl"
+            labels.unlink(missing_ok=True)
+            _import(_gold_rows(keys[k] for k in order[:size]), labels, work / "random.jsonl")
+            _fit(pool, labels, work / "random-model")
+            out["random"].setdefault(size, []).append(_score(work / "random-model", shared))
             print(f"random seed {seed} {size}: {out['random'][size][-1]}", flush=True)
     if not args.no_reference:
-        out["reference"] = _score(_fit(base_rows, base_y, *pool.reveal(pool.ids), args.weight), dictionary,
-                                  eval_sets)
-        print(f"reference (all {len(pool.ids)} labels): {out['reference']}", flush=True)
+        labels = work / "all.jsonl"
+        labels.unlink(missing_ok=True)
+        _import(_gold_rows(keys), labels, work / "all-rows.jsonl")
+        _fit(pool, labels, work / "all-model")
+        out["reference"] = _score(work / "all-model", shared)
+        print(f"reference (all {len(keys)} labels): {out['reference']}", flush=True)
     return out
 
 
@@ -234,13 +284,15 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Generated by `bench/learning_curve.py` (`{command.strip()}`, "
         f"{dt.datetime.now(dt.timezone.utc).isoformat(timespec='seconds')}, "
-        f"{time.perf_counter() - started:.0f} s). `park2021_dsa_train` is the unlabelled pool "
-        f"({res['n_pool']} rows whose actors share a sentence); labels are revealed only when chosen. "
-        f"Selection: `training.annotation.select.select` ({args.strategy}, at most 2 per article, a penalty per "
-        f"repeated dyad) in rounds of {args.step} labels, the model refitted after each round (as a user retrains "
-        "between sessions); random: nested samples, "
-        f"{args.seeds} seeds. Every model: embedded data + the revealed rows (each revealed row weighted "
-        f"{args.weight:g} against an embedded example), default configuration, no grid search. "
+        f"{time.perf_counter() - started:.0f} s). Through the commands a user runs: `park2021_dsa_train` is the "
+        f"user's folder of news ({res['n_docs']} texts as articles; {res['n_pool']} directed pairs in a sentence "
+        "with a gold label, which plays the person labelling). Selection: each round `training.annotate --export` "
+        f"proposes pairs (margin, at most 2 per article), the gold label of the first {args.step} proposals the "
+        "pool labels is filled in, `training.annotate --import` adds them to the annotation file (partial), and "
+        "`training.fit --add-default --articles POOL --annotations LABELS --no-search --calibration none` "
+        "retrains (20% of the articles held out, as by default), so the next proposals come from the new model. "
+        f"Random: the same import and fit with the gold labels of a random sample of the pool's pairs, {args.seeds} "
+        "seed(s). Scored by `training.evaluate` (the service's article-level rule). "
         f"Macro-F1 over {', '.join(LABELS)}. Figure: `bench/figures/learning_curve.png`.",
         "",
         table(res),

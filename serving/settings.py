@@ -49,6 +49,13 @@ class Settings(BaseSettings):
         None, description="A dyad table (.parquet, .csv or .jsonl from archive coding) for /v1/archive and the "
                           "page's archive view.")
 
+    annotation_file: Path | None = Field(
+        None, description="The annotation JSONL file labels from the page go to (training.fit --annotations reads "
+                          "it); unset, the page cannot label.")
+    label_articles: Path | None = Field(
+        None, description="Articles (any format training.fit --articles reads) whose proposals the page's Next "
+                          "view walks.")
+
     @field_validator("api_key", mode="before")
     @classmethod
     def _blank_is_unset(cls, value):

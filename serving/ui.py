@@ -187,11 +187,13 @@ def install_ui(app: FastAPI, *, dependencies: Sequence = ()) -> None:
     """
     from serving.archive import install_archive_errors
     from serving.archive import router as archive
+    from serving.labels import router as labels
 
     install_archive_errors(app)
     app.include_router(page)
     app.include_router(_docs_routes(app))
     app.include_router(api, dependencies=list(dependencies))
     app.include_router(archive, dependencies=list(dependencies))
+    app.include_router(labels, dependencies=list(dependencies))
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
     app.mount(DOCS_ASSETS, StaticFiles(directory=_docs_dir()), name="docs-assets")

@@ -116,3 +116,30 @@ def test_meeting_rules_in_the_annotations(corpus, doc_id, sentence, expected):
     _, examples, _ = corpus
     labels = _labels(examples, doc_id, sentence)
     assert {pair: labels.get(pair) for pair in expected} == expected
+
+
+def test_every_embedded_annotation_file_says_it_is_complete():
+    """The project's annotation files label every pair of their articles: the format says so (a header row), so
+    their unlabelled pairs are taught as neutral, while a user's files (no header) are partial."""
+    files = [Path(f) for folder in ("data/annotations", "data/news/annotations", "data/news/second")
+             for f in sorted(glob.glob(str(ROOT / folder / "*.jsonl")))]
+    assert len(files) >= 12
+    for f in files:
+        assert f.read_text(encoding="utf-8").splitlines()[0] == '{"complete": true}', f
+        assert all(a.complete for a in read_annotations(f)), f
+
+
+def test_completeness_rows(tmp_path):
+    from training.articles import DataError
+
+    p = tmp_path / "a.jsonl"
+    p.write_text('{"doc_id": "d1", "source": "CHN", "target": "RUS", "label": "support", "sentence": 0}\n'
+                 '{"doc_id": "d2", "source": "CHN", "target": "RUS", "label": "oppose", "sentence": 0}\n'
+                 '{"doc_id": "d2", "complete": true}\n', encoding="utf-8")
+    assert [(a.doc_id, a.complete) for a in read_annotations(p)] == [("d1", False), ("d2", True)]
+    p.write_text('{"doc_id": "d1", "source": "CHN", "target": "RUS", "label": "support"}\n{"complete": true}\n')
+    with pytest.raises(DataError, match=r"a.jsonl:2: a file-wide \{\"complete\": ...\} row must be the first row"):
+        read_annotations(p)
+    p.write_text('{"complete": "yes"}\n')
+    with pytest.raises(DataError, match=r"a.jsonl:1: field 'complete' must be true or false"):
+        read_annotations(p)

@@ -22,14 +22,49 @@ def test_other_actors_are_marked(dictionary):
     assert [e["text"][s:t] for s, t in e["other_spans"]] == ["China"]
 
 
-def test_annotations_label_pairs_and_rest_is_neutral(dictionary):
+def test_annotations_label_pairs_and_rest_is_neutral_when_complete(dictionary):
     art = Article("a1", "Greece accused Turkey of provocations. Both met in Brussels.", date=dt.date(2020, 1, 1))
     report = BuildReport()
-    ex = examples_from_articles([art], [Annotation("a1", "Greece", "TUR", "oppose", 0, "x:1"),
-                                        Annotation("a1", "CHN", "RUS", "oppose", None, "x:2")], dictionary, report)
+    ex = examples_from_articles([art], [Annotation("a1", "Greece", "TUR", "oppose", 0, "x:1", complete=True),
+                                        Annotation("a1", "CHN", "RUS", "oppose", None, "x:2", complete=True)],
+                                dictionary, report)
     labels = {(e["source"], e["target"]): e["label"] for e in ex}
     assert labels == {("GRC", "TUR"): "oppose", ("TUR", "GRC"): "neutral"}
     assert report.unmatched_annotations == ["x:2"]
+    assert report.inputs == {"x": {"complete_articles": 1, "partial_articles": 0, "labelled": 1,
+                                   "neutral_by_completeness": 1}}
+
+
+def test_partial_annotations_train_only_the_pairs_labelled(dictionary):
+    text = "Russia fired missiles at Ukrainian cities. Germany promised Ukraine air defence. Greece accused Turkey."
+    art = Article("a1", text)
+    report = BuildReport()
+    ex = examples_from_articles([art], [Annotation("a1", "GRC", "TUR", "oppose", 2, "mine.jsonl:1")], dictionary,
+                                report)
+    assert [(e["id"], e["label"]) for e in ex] == [("a1:2:GRC>TUR", "oppose")]
+    assert report.inputs["mine.jsonl"] == {"complete_articles": 0, "partial_articles": 1, "labelled": 1,
+                                           "neutral_by_completeness": 0}
+
+
+def test_a_partial_article_whose_only_label_matches_nothing_teaches_nothing(dictionary):
+    report = BuildReport()
+    ex = examples_from_articles([Article("a1", "Russia attacked Ukraine.")],
+                                [Annotation("a1", "RUS", "UKRR", "oppose", 0, "mine.jsonl:1")], dictionary, report)
+    assert ex == []
+    assert report.unmatched[0]["reason"] == "unknown_actor"
+
+
+def test_later_labels_win_and_conflicts_name_both_places(dictionary):
+    art = Article("a1", "Greece accused Turkey of provocations.")
+    report = BuildReport()
+    ex = examples_from_articles([art], [Annotation("a1", "GRC", "TUR", "oppose", 0, "a.jsonl:3"),
+                                        Annotation("a1", "Greece", "Turkey", "oppose", 0, "b.jsonl:1"),
+                                        Annotation("a1", "GRC", "TUR", "neutral", None, "b.jsonl:7")],
+                                dictionary, report)
+    assert [(e["id"], e["label"]) for e in ex] == [("a1:0:GRC>TUR", "neutral")]
+    assert [c["where"] for c in report.conflicts] == [["b.jsonl:1", "b.jsonl:7"]]
+    assert report.conflicts[0]["message"] == ("conflicting labels for a1:0:GRC>TUR: oppose at b.jsonl:1, neutral at "
+                                              "b.jsonl:7; the later one (neutral) is used")
 
 
 def test_unannotated_articles_are_skipped(dictionary):

@@ -25,9 +25,10 @@ NOTES = [("a1", "China", "Russia", "support", 0), ("a1", "JPN", "PRK", "oppose",
          ("a3", "IND", "PAK", "neutral", 1), ("a3", "ESP", "PER", "neutral", 2)]
 
 
-def write_notes(path, notes):
-    path.write_text("".join(json.dumps({"doc_id": d, "source": s, "target": t, "label": lab, "sentence": i}) + "\n"
-                            for d, s, t, lab, i in notes), encoding="utf-8")
+def write_notes(path, notes, *, complete=False):
+    path.write_text('{"complete": true}\n' * complete + "".join(
+        json.dumps({"doc_id": d, "source": s, "target": t, "label": lab, "sentence": i}) + "\n"
+        for d, s, t, lab, i in notes), encoding="utf-8")
     return path
 
 
@@ -58,12 +59,16 @@ def test_three_articles_default_split_names_the_flags(user, tmp_path, capsys):
 
 
 def test_three_articles_test_size_0_fits_everything_with_a_cv_estimate(user, tmp_path, capsys):
-    arts, notes = user
+    arts, _ = user
+    notes = write_notes(tmp_path / "complete.jsonl", NOTES, complete=True)  # every pair of the articles annotated
     code, meta = train(tmp_path, "--articles", str(arts), "--annotations", str(notes), "--test-size", "0",
                        "--json")
     out = capsys.readouterr().out
     assert code == 0
     assert meta["data"]["n_articles"] == 3 and meta["data"]["n_test"] == 0 and meta["data"]["n_train"] == 18
+    assert meta["data"]["annotation_inputs"] == {str(notes): {"complete_articles": 3, "partial_articles": 0,
+                                                              "labelled": 11, "neutral_by_completeness": 7}}
+    assert f"{notes}: 11 labelled examples, 7 taken as neutral by completeness (3 complete, 0 partial articles)" in out
     assert meta["data"]["label_counts"] == {"support": 3, "oppose": 3, "neutral": 12}
     assert meta["metrics"]["heldout"] is None
     cv = meta["metrics"]["cross_validated"]
@@ -190,6 +195,15 @@ def test_add_default_adds_the_user_data_to_the_embedded_data(user, tmp_path, cap
     assert ("annotations", str(fit.DEFAULT_ANNOTATIONS)) in kinds
     assert meta["data"]["n_articles"] > 900 and meta["data"]["unmatched_annotations"] == 0
     assert meta["metrics"]["heldout"]["n"] > 30 and meta["warnings"] == []
+    # the user's 11 partial labels train exactly 11 examples; every other example is the default data's
+    inputs = meta["data"]["annotation_inputs"]
+    assert inputs[str(notes)] == {"complete_articles": 0, "partial_articles": 3, "labelled": 11,
+                                  "neutral_by_completeness": 0}
+    assert sum(c["labelled"] + c["neutral_by_completeness"] for c in inputs.values()) == meta["data"]["n_examples"]
+    assert all(c["partial_articles"] == 0 for name, c in inputs.items() if name != str(notes))
+    assert meta["data"]["conflicts"] == []
+    assert f"{notes}: 11 labelled examples, 0 taken as neutral by completeness (0 complete, 3 partial" in \
+        capsys.readouterr().out
 
 
 PAIRS = [("France", "Germany", "Iran", "Israel", "Brazil", "Chile"),
@@ -208,7 +222,7 @@ def test_small_heldout_part_is_warned_about(tmp_path, capsys):
         notes += [(doc, a, b, "support", 0), (doc, c, d, "oppose", 1)]
     arts = tmp_path / "arts.jsonl"
     arts.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    labels = write_notes(tmp_path / "n.jsonl", notes)
+    labels = write_notes(tmp_path / "n.jsonl", notes, complete=True)
     code, meta = train(tmp_path, "--articles", str(arts), "--annotations", str(labels), "--no-search")
     out = capsys.readouterr().out
     assert code == 0 and meta["data"]["n_test"] < 30

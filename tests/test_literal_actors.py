@@ -7,7 +7,8 @@ from training.fitting.dataset import BuildReport, examples_from_articles
 def _examples(dictionary, text, notes):
     article = Article(id="a1", text=text)
     report = BuildReport()
-    anns = [Annotation("a1", s, t, label, sentence, f"x:{k}") for k, (s, t, label, sentence) in enumerate(notes)]
+    anns = [Annotation("a1", s, t, label, sentence, f"x:{k}", complete=True)
+            for k, (s, t, label, sentence) in enumerate(notes)]
     return {(e["sentence_index"], e["source"], e["target"]): e["label"]
             for e in examples_from_articles([article], anns, dictionary, report)}, report
 

@@ -135,7 +135,7 @@ def test_killed_fit_leaves_no_loky_workers(tmp_path):
     bodies = ["China praised Russia for its help. Japan condemned North Korea. Kenya and Ghana attended the summit.",
               "France thanked Germany for the loan. Iran accused Israel of sabotage. Brazil and Chile met.",
               "India welcomed Japan's plan. Pakistan denounced India over the strikes. Peru mentioned Spain."]
-    notes = []
+    notes = [{"complete": True}]  # every pair annotated: the ones not labelled are neutral
     for i, body in enumerate(bodies):
         (arts / f"a{i}.txt").write_text(f"Title {i}\n{body}\n", encoding="utf-8")
     for i, (s, t, label) in enumerate([("CHN", "RUS", "support"), ("FRA", "DEU", "support"),

@@ -7,6 +7,7 @@ first bad one, so a user never meets a traceback or a silently skipped row.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gzip
 import json
@@ -58,7 +59,9 @@ class Annotation:
     """A directed stance annotated in an article: ``source`` toward ``target`` is ``label``.
 
     ``sentence`` is the 0-based index of the sentence it holds in, or None for every sentence of the
-    article in which both actors occur. ``where`` is ``file:line``.
+    article in which both actors occur. ``where`` is ``file:line``. ``complete`` says the article is
+    annotated completely (its file or a row of it says so): every candidate pair it does not label is then
+    ``neutral``; otherwise the annotation is partial and only the pairs labelled train.
     """
 
     doc_id: str
@@ -67,6 +70,7 @@ class Annotation:
     label: str
     sentence: int | None
     where: str
+    complete: bool = False
 
 
 @dataclass(frozen=True)
@@ -192,16 +196,45 @@ class ArticleRecord(NamedTuple):
     error: str | None = None
 
 
+def _completeness(row: dict, where: str) -> bool:
+    value = row["complete"]
+    if not isinstance(value, bool):
+        raise DataError(f"{where}: field 'complete' must be true or false, got {value!r}")
+    return value
+
+
 def read_annotations(path: str | Path) -> list[Annotation]:
     """Read annotation JSONL: ``doc_id``, ``source``, ``target``, ``label``, optional ``sentence``.
+
+    Completeness is explicit. A first row ``{"complete": true}`` (a header, no other field) marks every
+    article of the file as completely annotated; a row ``{"doc_id": ID, "complete": true}`` marks one
+    article. Articles not so marked are partial (only their labelled pairs train); ``{"complete": false}``
+    as the header says so explicitly. Other fields (``why``, ``replaces``) are ignored.
 
     Raises
     ------
     DataError
-        On a bad row, an unknown label or a negative or non-integer sentence index.
+        On a bad row, an unknown label, a negative or non-integer sentence index, or a completeness row
+        that is not where it may be.
     """
-    out = []
+    out, whole, marked = [], False, set()
+    first = True
     for where, row in _jsonl(Path(path)):
+        if "complete" in row and "label" not in row:
+            value = _completeness(row, where)
+            if set(row) == {"complete"}:
+                if not first:
+                    raise DataError(f"{where}: a file-wide {{\"complete\": ...}} row must be the first row; "
+                                    "mark one article with {\"doc_id\": ..., \"complete\": true}")
+                whole = value
+            elif set(row) <= {"complete", "doc_id", "why"}:
+                if value:
+                    marked.add(_str_field(row, "doc_id", where))
+            else:
+                raise DataError(f"{where}: a completeness row holds only 'doc_id' and 'complete' (no 'label' found)")
+            first = False
+            continue
+        first = False
         label = _str_field(row, "label", where)
         if label not in LABELS:
             raise DataError(f"{where}: field 'label' is {label!r}, expected one of {', '.join(LABELS)}")
@@ -214,7 +247,7 @@ def read_annotations(path: str | Path) -> list[Annotation]:
                 _str_field(row, "target", where).strip(), label, sentence, where,
             )
         )
-    return out
+    return [dataclasses.replace(a, complete=True) if whole or a.doc_id in marked else a for a in out]
 
 
 def read_pairs(path: str | Path) -> list[LabelledPair]:

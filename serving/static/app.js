@@ -345,7 +345,7 @@ function renderDetail() {
     const why = x ? el("div", { class: "why" },
       el("div", { class: "row" }, el("span", { class: "lead", text: `toward ${x.label}:` }), ...x.toward.map((c) => featureChip(c, "toward", ev.text, d))),
       el("div", { class: "row" }, el("span", { class: "lead", text: `toward ${x.versus}:` }), ...x.against.map((c) => featureChip(c, "against", ev.text, d)))) : "";
-    return el("div", { class: "evi" },
+    return el("div", { class: "evi", "data-sentence": ev.sentence_index },
       el("div", { class: "meta" }, el("span", { text: `sentence ${ev.sentence_index}` }), badge(ev.stance), probBar(ev.probabilities),
         x ? el("span", { text: `log-odds ${x.label}/${x.versus} ${fmt(x.logit)}` }) : "",
         eventChip(ev.event),
@@ -392,14 +392,16 @@ function focusSentence(index) {
 }
 
 /* ---------------------------------------------------------------- tabs, list/matrix toggle, keys */
+const TABS = ["text", "archive", "label"];
 function showTab(name) {
-  for (const t of ["text", "archive"]) {
+  for (const t of TABS) {
     const on = t === name;
     $(`tab-${t}`).setAttribute("aria-selected", String(on));
     $(`tab-${t}`).tabIndex = on ? 0 : -1;
     $(`view-${t}`).hidden = !on;
   }
   if (name === "archive" && window.Archive) window.Archive.open();
+  if (name === "label" && window.Labeler) window.Labeler.open();
 }
 
 function showDyadsAs(view) {
@@ -423,16 +425,18 @@ document.addEventListener("DOMContentLoaded", () => {
   $("text").addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) $("text-form").requestSubmit(); });
   $("tab-text").addEventListener("click", () => showTab("text"));
   $("tab-archive").addEventListener("click", () => showTab("archive"));
+  $("tab-label").addEventListener("click", () => showTab("label"));
   document.querySelector(".tabs").addEventListener("keydown", (e) => {
     if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
-    const next = document.activeElement.id === "tab-text" ? "archive" : "text";
+    const at = TABS.indexOf(document.activeElement.id.replace("tab-", ""));
+    const next = TABS[(at + (e.key === "ArrowRight" ? 1 : TABS.length - 1)) % TABS.length];
     showTab(next); $(`tab-${next}`).focus();
   });
   $("show-list").addEventListener("click", () => showDyadsAs("list"));
   $("show-matrix").addEventListener("click", () => showDyadsAs("matrix"));
   if (sessionStorage.getItem("geostance-key")) $("key-row").hidden = false;
   renderDyads(); renderDetail(); modelStatus();
-  if (location.hash === "#archive") showTab("archive");
+  if (location.hash === "#archive" || location.hash === "#label") showTab(location.hash.slice(1));
 });
 
-window.Geostance = { call, showMessage, hideMessage, el, ApiError, fmt };
+window.Geostance = { call, showMessage, hideMessage, el, ApiError, fmt, state };

@@ -1,34 +1,33 @@
-"""The annotation file written by ``python -m training.annotate``, and proposal files for other tools.
+"""The annotation file written by ``training.annotate`` and the page, and the skips beside it.
 
 An annotation file is the JSONL that ``training.fit --annotations`` reads: one object a line with
 ``doc_id``, ``source``, ``target``, ``label`` and ``sentence`` (0-based over the article body, the title not
-counted). Every label is appended at once (open, append, flush, fsync), under an exclusive lock, so a
-crash or Ctrl-C loses nothing that was answered; an undo rewrites the file atomically (temporary file,
-fsync, rename). A last line torn by a crash is dropped on the next run, with a warning.
+counted). The tools write *partial* annotations (no ``{"complete": true}`` row): only the pairs labelled
+train. A file holds one label per pair (article, sentence, source, target): a new label is appended at
+once (open, append, flush, fsync) under an exclusive lock, so a crash or Ctrl-C loses nothing answered; a
+correction replaces the earlier label, and an undo removes the last label, each by an atomic rewrite
+(temporary file, fsync, rename). A last line torn by a crash is dropped on the next run, with a warning.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
 import fcntl
 import json
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from training.articles import LABELS, DataError, read_annotations, text_lines
-from training.csvcells import protect, unprotect
+from training.articles import DataError, read_annotations
 
-__all__ = ["FIELDS", "EXPORT_COLUMNS", "annotation_row", "append_row", "remove_row", "repair", "annotated_keys",
-           "write_proposals", "read_labelled_proposals", "import_rows", "session"]
+__all__ = ["FIELDS", "annotation_row", "row_key", "append_row", "label_row", "import_rows", "remove_row",
+           "remove_last", "repair", "annotated_keys", "mark_complete", "replacing", "locked", "append_line",
+           "read_lines", "session"]
 
 log = logging.getLogger(__name__)
 FIELDS = ("doc_id", "source", "target", "label", "sentence")
-EXPORT_COLUMNS = ("doc_id", "sentence", "source", "target", "source_name", "target_name", "title", "date",
-                  "text", "guess", "p_support", "p_oppose", "p_neutral", "label")
 
 
 def annotation_row(doc_id: str, source: str, target: str, label: str, sentence: int | None) -> dict:
@@ -36,8 +35,18 @@ def annotation_row(doc_id: str, source: str, target: str, label: str, sentence: 
     return {"doc_id": doc_id, "source": source, "target": target, "label": label, "sentence": sentence}
 
 
+def _same(name: str) -> str:
+    return name
+
+
+def row_key(row: dict, resolve: Callable[[str], str] = _same) -> tuple:
+    """The pair a row labels: ``(doc_id, sentence, source, target)`` with the actors resolved to codes."""
+    return (str(row["doc_id"]), row.get("sentence"), resolve(str(row["source"]).strip()),
+            resolve(str(row["target"]).strip()))
+
+
 @contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def locked(path: Path) -> Iterator[None]:
     """An exclusive lock on ``<path>.lock`` for the time of one write."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(path.name + ".lock"), "a") as lock:
@@ -74,34 +83,124 @@ def session(path: str | Path) -> Iterator[None]:
         lock.close()
 
 
-def _line(row: dict) -> str:
-    return json.dumps({k: row[k] for k in FIELDS}, ensure_ascii=False) + "\n"
+def _line(row: dict, fields: Sequence[str] = FIELDS) -> str:
+    return json.dumps({k: row[k] for k in fields}, ensure_ascii=False) + "\n"
+
+
+def append_line(path: Path, line: str) -> None:
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(line)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def append_row(path: str | Path, row: dict) -> None:
-    """Append one annotation and make it durable before returning (flush and fsync)."""
+    """Append one annotation and make it durable before returning (flush and fsync), whatever the file holds."""
     path = Path(path)
-    with _locked(path), open(path, "a", encoding="utf-8") as fh:
-        fh.write(_line(row))
-        fh.flush()
-        os.fsync(fh.fileno())
+    with locked(path):
+        append_line(path, _line(row))
 
 
 @contextlib.contextmanager
-def _replacing(path: Path, *, newline: str | None = None) -> Iterator[TextIO]:
+def replacing(path: Path, *, newline: str | None = None) -> Iterator[TextIO]:
     """A text file beside ``path`` that replaces it atomically (flushed, fsynced, renamed) when the block
     ends without an error."""
     tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8", newline=newline) as fh:
-        yield fh
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8", newline=newline) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _rewrite(path: Path, lines: Sequence[str]) -> None:
-    with _replacing(path) as fh:
+    with replacing(path) as fh:
         fh.writelines(lines)
+
+
+def read_lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines(keepends=True) if path.exists() else []
+
+
+def _label_index(lines: Sequence[str], resolve) -> dict[tuple, int]:
+    """key -> index of the last line labelling it (completeness rows and unreadable lines are left alone)."""
+    index = {}
+    for k, line in enumerate(lines):
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(row, dict) and "label" in row and all(f in row for f in ("doc_id", "source", "target")):
+            index[row_key(row, resolve)] = k
+    return index
+
+
+def import_rows(path: str | Path, rows: Sequence[dict], *, resolve=_same) -> dict[str, int]:
+    """Add labels to ``path`` in one atomic rewrite; a label for a pair the file already holds replaces it.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The annotation file (created when missing).
+    rows : sequence of dict
+        Annotation rows (:func:`annotation_row`); of two rows for one pair, the later wins.
+    resolve : callable, optional
+        name -> actor code, so that "Russia" and "RUS" are one pair.
+
+    Returns
+    -------
+    dict
+        ``new``, ``replaced`` and ``unchanged``: how many labels were added, changed and already there.
+    """
+    path = Path(path)
+    repair(path)
+    counts = {"new": 0, "replaced": 0, "unchanged": 0}
+    incoming = {row_key(r, resolve): r for r in rows}
+    with locked(path):
+        lines = read_lines(path)
+        index = _label_index(lines, resolve)
+        drop, added = set(), []
+        for key, row in incoming.items():
+            k = index.get(key)
+            if k is not None and json.loads(lines[k])["label"] == row["label"]:
+                counts["unchanged"] += 1
+                continue
+            counts["new" if k is None else "replaced"] += 1
+            if k is not None:
+                drop.add(k)
+            added.append(_line(row))
+        if added:
+            _rewrite(path, [line for k, line in enumerate(lines) if k not in drop] + added)
+    return counts
+
+
+def label_row(path: str | Path, row: dict, *, resolve=_same) -> str:
+    """Write one label: appended (fsynced) when the pair is new, replacing the earlier label otherwise.
+
+    Returns
+    -------
+    str
+        ``"new"``, ``"replaced"`` or ``"unchanged"``.
+    """
+    path = Path(path)
+    key = row_key(row, resolve)
+    with locked(path):
+        lines = read_lines(path)
+        torn = bool(lines) and not lines[-1].endswith("\n")
+        if torn:  # a last line cut by a crash: the rewrite below drops it
+            lines = lines[:-1]
+            log.warning("%s: dropped an incomplete last line (an interrupted write)", path)
+        k = _label_index(lines, resolve).get(key)
+        if k is not None and json.loads(lines[k])["label"] == row["label"] and not torn:
+            return "unchanged"
+        if k is None and not torn:
+            append_line(path, _line(row))
+            return "new"
+        _rewrite(path, [line for j, line in enumerate(lines) if j != k] + [_line(row)])
+        return "new" if k is None else "replaced"
 
 
 def remove_row(path: str | Path, row: dict) -> bool:
@@ -114,13 +213,35 @@ def remove_row(path: str | Path, row: dict) -> bool:
     """
     path = Path(path)
     target = _line(row)
-    with _locked(path):
-        lines = path.read_text(encoding="utf-8").splitlines(keepends=True) if path.exists() else []
+    with locked(path):
+        lines = read_lines(path)
         for k in range(len(lines) - 1, -1, -1):
             if lines[k] == target:
                 _rewrite(path, lines[:k] + lines[k + 1:])
                 return True
     return False
+
+
+def remove_last(path: str | Path) -> dict | None:
+    """Remove the last label of the file, whichever session wrote it (an undo), atomically.
+
+    Returns
+    -------
+    dict or None
+        The row removed, or None when the file holds no label.
+    """
+    path = Path(path)
+    with locked(path):
+        lines = read_lines(path)
+        for k in range(len(lines) - 1, -1, -1):
+            try:
+                row = json.loads(lines[k])
+            except json.JSONDecodeError:
+                continue
+            if isinstance(row, dict) and "label" in row:
+                _rewrite(path, lines[:k] + lines[k + 1:])
+                return row
+    return None
 
 
 def repair(path: str | Path) -> bool:
@@ -134,7 +255,7 @@ def repair(path: str | Path) -> bool:
     path = Path(path)
     if not path.exists():
         return False
-    with _locked(path):
+    with locked(path):
         data = path.read_bytes()  # bytes: a write torn inside a multibyte character must not stop the repair
         if not data or data.endswith(b"\n"):
             return False
@@ -173,113 +294,13 @@ def annotated_keys(path: str | Path, resolve) -> set[tuple]:
     return {(a.doc_id, a.sentence, resolve(a.source), resolve(a.target)) for a in read_annotations(path)}
 
 
-def write_proposals(path: str | Path, rows: Sequence[dict]) -> None:
-    """Write proposals as JSONL or CSV (by suffix) with :data:`EXPORT_COLUMNS`, ``label`` empty, atomically.
-
-    Raises
-    ------
-    DataError
-        If the suffix is neither ``.jsonl`` nor ``.csv``.
-    """
+def mark_complete(path: str | Path, doc_id: str) -> bool:
+    """Say that article ``doc_id`` is annotated completely in ``path`` (a ``{"doc_id", "complete": true}`` row,
+    appended and fsynced); returns False when the file says so already."""
     path = Path(path)
-    if path.suffix not in (".jsonl", ".csv"):
-        raise DataError(f"{path}: --export needs a .jsonl or .csv file name")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _replacing(path, newline="") as fh:
-        if path.suffix == ".csv":
-            writer = csv.DictWriter(fh, fieldnames=EXPORT_COLUMNS)
-            writer.writeheader()
-            writer.writerows({**{c: _cell(r.get(c, "")) for c in EXPORT_COLUMNS}, "label": ""} for r in rows)
-        else:
-            fh.writelines(json.dumps({**{c: r.get(c, "") for c in EXPORT_COLUMNS}, "label": ""},
-                                     ensure_ascii=False) + "\n" for r in rows)
-
-
-def _cell(value):
-    return protect(value) if isinstance(value, str) else value
-
-
-def _proposal_rows(path: Path) -> Iterator[tuple[str, dict]]:
-    if path.suffix == ".csv":
-        reader = csv.DictReader(text_lines(path))
-        missing = [c for c in ("doc_id", "sentence", "source", "target", "label") if c not in (reader.fieldnames
-                                                                                                or [])]
-        if missing:
-            raise DataError(f"{path}:1: missing column(s) {', '.join(missing)}")
-        try:
-            for row in reader:
-                yield f"{path}:{reader.line_num}", {k: unprotect(v) for k, v in row.items()}
-        except csv.Error as exc:
-            raise DataError(f"{path}:{reader.line_num}: not a readable CSV row ({exc})") from None
-    elif path.suffix == ".jsonl":
-        for lineno, line in enumerate(text_lines(path), 1):
-            if line.strip():
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise DataError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
-                if not isinstance(row, dict):
-                    raise DataError(f"{path}:{lineno}: expected a JSON object")
-                yield f"{path}:{lineno}", row
-    else:
-        raise DataError(f"{path}: --import needs a .jsonl or .csv file")
-
-
-def read_labelled_proposals(path: str | Path) -> list[dict]:
-    """The labelled rows of a proposal file (rows with an empty ``label`` are skipped).
-
-    Returns
-    -------
-    list of dict
-        Annotation rows (:func:`annotation_row`).
-
-    Raises
-    ------
-    DataError
-        Naming file and line of every bad label, sentence or missing field (all of them, one a line).
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: no such file")
-    out, errors = [], []
-    for where, row in _proposal_rows(path):
-        label = str(row.get("label") or "").strip().lower()
-        if not label:
-            continue
-        if label not in LABELS:
-            shown = label if len(label) <= 30 else label[:27] + "..."
-            errors.append(f"{where}: label {shown!r} is not one of {', '.join(LABELS)} (leave it empty to skip)")
-            continue
-        sentence = str(row.get("sentence", "")).strip()
-        if sentence and not sentence.isdigit():
-            errors.append(f"{where}: sentence {sentence[:30]!r} is not a sentence index >= 0")
-            continue
-        fields = {k: str(row.get(k) or "").strip() for k in ("doc_id", "source", "target")}
-        empty = [k for k, v in fields.items() if not v]
-        if empty:
-            errors.append(f"{where}: missing or empty field(s) {', '.join(empty)}")
-            continue
-        out.append(annotation_row(fields["doc_id"], fields["source"], fields["target"], label,
-                                  int(sentence) if sentence else None))
-    if errors:
-        raise DataError(f"{len(errors)} bad row(s) in {path}, nothing imported:\n" + "\n".join(errors))
-    return out
-
-
-def import_rows(path: str | Path, rows: Sequence[dict]) -> int:
-    """Add annotation rows to ``path`` in one atomic rewrite, leaving out rows already in it.
-
-    Returns
-    -------
-    int
-        How many rows were added.
-    """
-    path = Path(path)
-    repair(path)
-    with _locked(path):
-        lines = path.read_text(encoding="utf-8").splitlines(keepends=True) if path.exists() else []
-        have = set(lines)
-        new = [line for line in dict.fromkeys(_line(r) for r in rows) if line not in have]
-        if new:
-            _rewrite(path, lines + new)
-    return len(new)
+    line = json.dumps({"doc_id": doc_id, "complete": True}, ensure_ascii=False) + "\n"
+    with locked(path):
+        if line in read_lines(path):
+            return False
+        append_line(path, line)
+    return True

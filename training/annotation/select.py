@@ -23,7 +23,7 @@ from training.examples import candidate_examples
 from training.language import detect_language
 from training.limits import LimitExceeded
 
-__all__ = ["STRATEGIES", "uncertainty", "select", "candidate_key", "Proposal", "propose"]
+__all__ = ["STRATEGIES", "uncertainty", "select", "candidate_key", "Proposal", "propose", "proposal_for"]
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +150,7 @@ class Proposal:
         return max(self.probabilities, key=self.probabilities.get)
 
     def export_row(self) -> dict:
-        """The row of :data:`training.annotation.annofile.EXPORT_COLUMNS` (``label`` left empty)."""
+        """The row of :data:`training.annotation.proposals.EXPORT_COLUMNS` (``label`` left empty)."""
         return {"doc_id": self.doc_id, "sentence": self.sentence, "source": self.source, "target": self.target,
                 "source_name": self.source_name, "target_name": self.target_name, "title": self.title,
                 "date": self.date, "text": self.text, "guess": self.guess,
@@ -198,12 +198,27 @@ def propose(articles, model, dictionary, *, n: int, skip=(), strategy: str = "ma
     if not examples:
         return []
     proba = model.predict_proba(examples)
-    out = []
-    for i in select(examples, proba, n, strategy=strategy, per_article=per_article, skip=skip):
-        e = examples[i]
-        title, date = meta[e["doc_id"]]
-        names = [dictionary.actors[c].name if c in dictionary.actors else c for c in (e["source"], e["target"])]
-        out.append(Proposal(e["doc_id"], e["sentence_index"], e["source"], e["target"], *names, title, date,
-                            e["text"], tuple(map(tuple, e["source_spans"])), tuple(map(tuple, e["target_spans"])),
-                            {label: float(p) for label, p in zip(LABELS, proba[i])}))
-    return out
+    return [_proposal(examples[i], proba[i], dictionary, *meta[examples[i]["doc_id"]])
+            for i in select(examples, proba, n, strategy=strategy, per_article=per_article, skip=skip)]
+
+
+def _proposal(e: dict, proba, dictionary, title: str, date: str) -> Proposal:
+    names = [dictionary.actors[c].name if c in dictionary.actors else c for c in (e["source"], e["target"])]
+    return Proposal(e["doc_id"], e["sentence_index"], e["source"], e["target"], *names, title, date, e["text"],
+                    tuple(map(tuple, e["source_spans"])), tuple(map(tuple, e["target_spans"])),
+                    {label: float(p) for label, p in zip(LABELS, proba)})
+
+
+def proposal_for(article, model, dictionary, *, sentence: int | None, source: str, target: str) -> Proposal | None:
+    """The proposal of one directed pair (actor codes) in one sentence of ``article``, with the model's guess;
+    None when the pair is not a candidate there (or the article is over a cap)."""
+    doc = prepare(article.text, dictionary, doc_id=article.id, date=article.date)
+    try:
+        found = [e for e in candidate_examples(doc)
+                 if (e["sentence_index"], e["source"], e["target"]) == (sentence, source, target)]
+    except LimitExceeded:
+        return None
+    if not found:
+        return None
+    return _proposal(found[0], model.predict_proba(found[:1])[0], dictionary, article.title,
+                     article.date.isoformat() if article.date else "")

@@ -1,8 +1,11 @@
 """Labelled examples from annotated articles and labelled-pair files, as a ``datasets.Dataset``.
 
 Labels of article examples come from annotation files: an annotation labels the pair in its sentence
-(or in every sentence where the pair co-occurs, when it gives none); every other candidate pair of an
-annotated article is ``neutral``. Articles with no annotation give no training examples.
+(or in every sentence where the pair co-occurs, when it gives none). In an article annotated completely
+(:attr:`training.articles.Annotation.complete`) every other candidate pair is ``neutral``; in a partial one
+(a user's labels from ``training.annotate``) only the labelled pairs train. When two annotations label the
+same example, the later one (files in the order given, lines in file order) wins and the conflict is
+reported with both places. Articles with no annotation give no training examples.
 """
 
 from __future__ import annotations
@@ -46,6 +49,13 @@ class BuildReport:
         Ids of articles without any annotation (skipped).
     pairs_without_shared_sentence : int
         Labelled-pair rows whose actors were not both found in one sentence (skipped).
+    inputs : dict
+        Per annotation file: ``complete_articles``, ``partial_articles``, ``labelled`` (examples labelled by
+        its rows) and ``neutral_by_completeness`` (candidate pairs it labels nowhere, taken as ``neutral``
+        because it marks their article complete).
+    conflicts : list of dict
+        Examples labelled differently by two annotations: ``example``, ``labels`` (earlier, later: the
+        later wins), ``where`` (their ``file:line``) and ``message``.
     non_english : list of dict
         Articles and labelled-pair rows not in English (skipped: the model reads English only), each
         ``{"id", "language"}``.
@@ -55,6 +65,14 @@ class BuildReport:
     unmatched: list[dict] = field(default_factory=list)
     unannotated_articles: list[str] = field(default_factory=list)
     pairs_without_shared_sentence: int = 0
+    inputs: dict = field(default_factory=dict)
+    conflicts: list[dict] = field(default_factory=list)
+
+    def count(self, name: str, key: str, n: int = 1) -> None:
+        """Add ``n`` to counter ``key`` of annotation file ``name``."""
+        counts = self.inputs.setdefault(name, {"complete_articles": 0, "partial_articles": 0, "labelled": 0,
+                                               "neutral_by_completeness": 0})
+        counts[key] += n
     non_english: list[dict] = field(default_factory=list)
 
     def skip_language(self, doc, key: str) -> bool:
@@ -160,8 +178,12 @@ def examples_from_articles(articles: Sequence[Article], annotations: Iterable[An
         examples = candidate_examples(doc)
         index: dict[tuple[str, str], list[dict]] = {}
         for e in examples:
-            e["label"] = "neutral"
+            e["id"] = f"{article.id}:{e['sentence_index']}:{e['source']}>{e['target']}"
             index.setdefault((e["source"], e["target"]), []).append(e)
+        complete = next((a for a in notes if a.complete), None)
+        for name, a in {_file(a.where): a for a in notes}.items():
+            report.count(name, "complete_articles" if a.complete else "partial_articles")
+        by: dict[str, Annotation] = {}  # example id -> the annotation whose label it has
         for a in notes:
             src, tgt = (_code(dictionary, n, article) or (n if n in literal else None) for n in (a.source, a.target))
             pair = index.get((src, tgt), [])
@@ -169,14 +191,36 @@ def examples_from_articles(articles: Sequence[Article], annotations: Iterable[An
             if not hits:
                 report.miss(a.where, *_why_unmatched(a, src, tgt, doc, [e["sentence_index"] for e in pair]))
             for e in hits:
+                earlier = by.get(e["id"])
+                if earlier is not None and earlier.label != a.label:
+                    _conflict(report, e["id"], earlier, a)
                 e["label"] = a.label
-        for e in examples:
-            e["id"] = f"{article.id}:{e['sentence_index']}:{e['source']}>{e['target']}"
-        out += examples
+                by[e["id"]] = a
+        for name, n in Counter(_file(a.where) for a in by.values()).items():
+            report.count(name, "labelled", n)
+        if complete is not None:
+            rest = [e for e in examples if e["id"] not in by]
+            for e in rest:
+                e["label"] = "neutral"
+            report.count(_file(complete.where), "neutral_by_completeness", len(rest))
+            out += examples
+        else:
+            out += [e for e in examples if e["id"] in by]
     if report.unmatched:
         log.warning("%d annotations matched no candidate pair, first: %s",
                     len(report.unmatched), report.unmatched[0]["message"])
     return out
+
+
+def _file(where: str) -> str:
+    return where.rsplit(":", 1)[0]
+
+
+def _conflict(report: BuildReport, example: str, earlier: Annotation, later: Annotation) -> None:
+    message = (f"conflicting labels for {example}: {earlier.label} at {earlier.where}, {later.label} at "
+               f"{later.where}; the later one ({later.label}) is used")
+    report.conflicts.append({"example": example, "labels": [earlier.label, later.label],
+                             "where": [earlier.where, later.where], "message": message})
 
 
 def examples_from_pairs(rows: Iterable[LabelledPair], dictionary: ActorDictionary,

@@ -172,7 +172,8 @@ def run(args) -> dict:
     dictionary = default_dictionary()
     inputs = input_records(args)
     ds, report, cache = build_dataset(args, inputs, dictionary)
-    print(summary.unmatched_text(report.unmatched), end="")
+    print(summary.inputs_text(report.inputs) + summary.conflicts_text(report.conflicts)
+          + summary.unmatched_text(report.unmatched), end="")
     print(skipped_text(report.non_english, what="articles or labelled rows"), end="")
     if args.strict and report.unmatched:
         raise DataError(summary.strict_message(report.unmatched))
@@ -222,6 +223,7 @@ def run(args) -> dict:
             "unmatched_annotations": len(report.unmatched),
             "unmatched": report.unmatched[:1000],
             "pairs_without_shared_sentence": report.pairs_without_shared_sentence,
+            "annotation_inputs": report.inputs, "conflicts": report.conflicts[:1000],
             "non_english": len(report.non_english),
             "non_english_languages": dict(Counter(x["language"] for x in report.non_english).most_common())},
         "config": config, "seed": args.seed, "test_size": args.test_size, "own_weight": args.own_weight,

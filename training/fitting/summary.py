@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-__all__ = ["unmatched_text", "strict_message", "small_heldout_warnings", "explain", "MIN_HELDOUT_EXAMPLES",
+__all__ = ["inputs_text", "conflicts_text", "unmatched_text",
+           "strict_message", "small_heldout_warnings", "explain", "MIN_HELDOUT_EXAMPLES",
            "MIN_HELDOUT_ARTICLES"]
 
 MIN_HELDOUT_EXAMPLES = 30
@@ -15,6 +16,41 @@ SHOWN = 20
 
 def _by_reason(unmatched: list[dict]) -> str:
     return ", ".join(f"{reason} {n}" for reason, n in Counter(u["reason"] for u in unmatched).most_common())
+
+
+def inputs_text(inputs: dict) -> str:
+    """Lines for the summary: per annotation file, its complete and partial articles, the examples its rows
+    label, and the pairs taken as ``neutral`` because it marks their article complete.
+
+    Returns
+    -------
+    str
+        Empty when no annotation file was read; otherwise ends with a newline.
+    """
+    if not inputs:
+        return ""
+    lines = ["annotations (complete: every pair not labelled is neutral; partial: only the pairs labelled train):"]
+    for name, c in inputs.items():
+        lines.append(f"   {name}: {c['labelled']} labelled examples, {c['neutral_by_completeness']} taken as neutral "
+                     f"by completeness ({c['complete_articles']} complete, {c['partial_articles']} partial articles)")
+    return "\n".join(lines) + "\n"
+
+
+def conflicts_text(conflicts: list[dict]) -> str:
+    """Warning lines for examples labelled differently by two annotations (the later label is used).
+
+    Returns
+    -------
+    str
+        Empty when there is no conflict; otherwise ends with a newline.
+    """
+    if not conflicts:
+        return ""
+    lines = [f"warning: {len(conflicts)} conflicting labels in the annotations; the later one of each is used:"]
+    lines += [f"   {c['message']}" for c in conflicts[:SHOWN]]
+    if len(conflicts) > SHOWN:
+        lines.append(f"   ... and {len(conflicts) - SHOWN} more (all in the model's metadata, data.conflicts)")
+    return "\n".join(lines) + "\n"
 
 
 def unmatched_text(unmatched: list[dict]) -> str:

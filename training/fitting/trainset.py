@@ -127,8 +127,10 @@ def _build_examples(args, dictionary, report: BuildReport) -> list[dict]:
         if len(ids) != len(set(ids)):
             dup = next(i for i in ids if ids.count(i) > 1)
             raise DataError(f"article id {dup!r} occurs in more than one of {', '.join(paths)}")
-        annotations = [a for path in annotation_files(args) for a in read_annotations(path)
-                       if a.doc_id not in excluded]
+        files = annotation_files(args)
+        for path in files:  # every file is reported, even one that labels nothing
+            report.count(str(path), "labelled", 0)
+        annotations = [a for path in files for a in read_annotations(path) if a.doc_id not in excluded]
         examples += examples_from_articles(articles, annotations, dictionary, report, progress=True)
     for path in args.data or []:
         examples += examples_from_pairs(read_pairs(path), dictionary, report, progress=True)
