@@ -1,0 +1,38 @@
+"""A new user's plain sentences (issue 16): the sign and the direction of each dyad.
+
+The model is the session fixture of ``conftest.py``: the default model (``python -m training.fit
+--no-search``: the authored corpus and the real stories of ``data/news/``) without the seed article. None
+of these sentences is in its training data.
+"""
+
+import pytest
+
+RIGHT = [
+    ("Hamas launched a surprise attack on Israel.", "Hamas", "Israel", "oppose"),
+    ("Britain said it would phase out Russian oil.", "Britain", "Russia", "oppose"),
+    ("The EU closed its airspace to Russian aircraft.", "EU", "Russia", "oppose"),
+    ("Putin thanked China for its balanced position on Ukraine.", "Russia", "China", "support"),
+    ("The United States blamed Russia.", "United States", "Russia", "oppose"),
+    ("Russia warned Helsinki.", "Russia", "Finland", "oppose"),
+]
+
+NOT = [  # the stance the pair must not get: a stance read in the wrong direction or toward a bystander
+    ("Putin thanked China for its balanced position on Ukraine.", "Russia", "Ukraine", "support"),
+    ("The United States blamed Russia.", "Russia", "United States", "oppose"),
+    ("Russia warned Helsinki.", "Finland", "Russia", "oppose"),
+]
+
+
+@pytest.mark.parametrize("text,source,target,label", RIGHT)
+def test_sign(predictor, text, source, target, label):
+    result = predictor.stance(text, source, target)
+    assert result.reason is None
+    assert result.stance == label, result.probabilities
+
+
+@pytest.mark.parametrize("text,source,target,label", NOT)
+def test_not_this_stance(predictor, text, source, target, label):
+    result = predictor.stance(text, source, target)
+    assert result.reason is None  # the pair is judged, not dropped
+    assert result.stance != label, result.probabilities
+    assert result.probabilities[label] < 0.5
