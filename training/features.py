@@ -22,11 +22,11 @@ target actor and any other actor) into three token strings that TF-IDF vectorize
     nearest the second actor), and ``_reported`` flags a reporting verb before that third actor
     ("Turkey said Greece had accused Cyprus": Greece, not Turkey, holds the stance toward Cyprus).
 ``relation`` also carries the field's verb knowledge: each verb phrase of the CAMEO verb dictionary
-    (PETRARCH2, :mod:`training.field`) between the two actors adds its CAMEO root and quad class with the
-    logical direction (``camfw:19 camfw:q4``; ``not_`` under negation), so a verb the corpus never saw
-    still carries its class. One before a third actor that stands between them is tagged ``camoth:`` (it
-    most likely acts on that third actor), one after it ``camseg:`` or ``camrep:``, and one in the few
-    words after the pair ``camaf:`` ("A and B signed a pact").
+    (PETRARCH2, :mod:`training.field`) between the two actors adds its CAMEO root and class with the
+    logical direction (``camfw:r19 camfw:q4``; ``not_`` under negation): the quad class, or ``q0`` for
+    roots 01-02 (statements and appeals, neutral by the label rules). So a verb the corpus never saw still
+    carries its class. One before a third actor that stands between them is tagged ``camoth:`` (it most
+    likely acts on that third actor), one after it ``camseg:`` or ``camrep:``.
 ``near``
     Words within three tokens of the nearest source and target mentions, tagged by side (``tl:rejected``
     is the word before the target), which separates two targets of one sentence with opposite stances.
@@ -67,7 +67,6 @@ VIEWS = ("sentence", "between", "relation", "near")
 _NEG_SCOPE = 3
 _WINDOW = 3
 _MAX_BETWEEN = 24
-_CAMEO_AFTER = 4  # words after the pair read for a verb phrase (``camaf:``)
 # A sentence of more tokens is read around its pair only (no sentence of the embedded or the third-party
 # data has more than about 80), so that one of 100,000 characters costs no more than a short one per pair.
 _MAX_TOKENS = 200
@@ -99,8 +98,8 @@ class DyadMasker(TransformerMixin, BaseEstimator):
         British "-ise" read as "-ize", so "supplied", "supplies", "criticised" and "criticized" share
         features. The ``sentence`` view keeps the surface words.
     cameo : bool, default=True
-        Add the CAMEO root and quad class of the verb phrases between and just after the pair to the
-        ``relation`` view (see the module docstring).
+        Add the CAMEO root and class of the verb phrases between the pair to the ``relation`` view (see
+        the module docstring).
     """
 
     def __init__(self, *, negation_scope: int = _NEG_SCOPE, window: int = _WINDOW, polarity: bool = True,
@@ -163,7 +162,7 @@ class DyadMasker(TransformerMixin, BaseEstimator):
         if self.stem:
             between, relation, near = _stem_view(between), _stem_view(relation), _stem_view(near)
         if self.cameo and where is not None:
-            relation = " ".join([relation, *_cameo_tags(tokens, *where)])
+            relation = " ".join([relation, *_cameo_tags(*where)])
         return " ".join(tokens), between, relation, near
 
     def _between(self, tokens: list[str], quotes: Sequence[bool]) -> tuple[str, str]:
@@ -188,8 +187,8 @@ class DyadMasker(TransformerMixin, BaseEstimator):
             reported = any(t in _REPORTING for t in middle[:k])
             flags.append("_reported" if reported else "_oth_between")
             flags += [f"{'rep' if reported else 'seg'}:{t}" for t in middle[k + 1:]]
-            return " ".join([order] + middle), " ".join(flags), (hi, middle, k, direction, reported)
-        return " ".join([order] + middle), " ".join(flags), (hi, middle, k, direction, None)
+            return " ".join([order] + middle), " ".join(flags), (middle, k, direction, reported)
+        return " ".join([order] + middle), " ".join(flags), (middle, k, direction, None)
 
     def _near(self, tokens: list[str]) -> str:
         pair = _closest_pair(tokens)
@@ -210,24 +209,19 @@ class DyadMasker(TransformerMixin, BaseEstimator):
         return " ".join(out)
 
 
-def _cameo_tags(tokens: Sequence[str], hi: int, middle: Sequence[str], k: int, direction: str,
-                reported: bool | None) -> list[str]:
-    """``cam<where>:<root>`` and ``cam<where>:q<quad>`` (``not_`` before them under negation) for the CAMEO
-    verb phrases between the pair (``middle``, a third actor at ``k`` if ``k < len(middle)``) and in the
-    few words after its second actor at ``hi``."""
+def _cameo_tags(middle: Sequence[str], k: int, direction: str, reported: bool | None) -> list[str]:
+    """``cam<where>:r<root>`` and ``cam<where>:q<class>`` (``not_`` before them under negation) for the CAMEO
+    verb phrases between the pair (``middle``, a third actor at ``k`` if ``k < len(middle)``). The class is
+    the quad class, except for roots 01-02 (statements and appeals), which the label rules call neutral:
+    ``q0``."""
     out = []
-    after = tuple(t for t in tokens[hi + 1:hi + 1 + _CAMEO_AFTER] if t not in _PLACEHOLDERS)
-    for run, offset in ((tuple(middle), 0), (after, len(middle) + 1)):
-        for pos, r, quad, negated in cameo_events(run):
-            pos += offset
-            if pos > len(middle):
-                where = "af"
-            elif pos < k:
-                where = "oth" if k < len(middle) else direction
-            else:
-                where = "rep" if reported else "seg"
-            neg = "not_" if negated else ""
-            out += [f"cam{where}:{neg}r{r}", f"cam{where}:{neg}q{quad}"]
+    for pos, r, quad, negated in cameo_events(tuple(middle)):
+        if pos < k:
+            where = "oth" if k < len(middle) else direction
+        else:
+            where = "rep" if reported else "seg"
+        neg = "not_" if negated else ""
+        out += [f"cam{where}:{neg}r{r}", f"cam{where}:{neg}q{0 if r in ('01', '02') else quad}"]
     return out
 
 
