@@ -1,9 +1,10 @@
 """Inter-annotator agreement on the real news stories: ``python bench/agreement.py``.
 
 Compares the primary annotations (``data/news/annotations/``) with the second, independent annotation of a
-sample (``data/news/second/``) on the stories the second annotator labelled, per batch (file) and in all. Every directed pair either
-annotator listed in a sentence is one item. Prints the pairs each listed, Cohen's kappa on the pairs both
-listed, kappa with "not listed" as a fourth category over the union, and the confusion counts.
+sample (``data/news/second/``) on the stories the second annotator labelled, per batch (file) and in all.
+Every directed pair either annotator listed in a sentence is one item. Prints the pairs each listed, Cohen's
+kappa on the pairs both listed, kappa with "not listed" as a fourth category over the union, and the
+confusion counts.
 """
 
 from __future__ import annotations

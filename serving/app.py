@@ -27,7 +27,15 @@ from starlette.datastructures import Headers
 
 from serving.convert import actor_info, model_info, pair_out
 from serving.errors import ModelUnavailable, RequestIdMiddleware, install_error_handlers, invalid
-from serving.guard import ApiKeyMiddleware, BodyLimitMiddleware, StrictJSONRoute, Workers, key_ok, run_bounded
+from serving.guard import (
+    ApiKeyMiddleware,
+    BodyLimitMiddleware,
+    SecurityHeadersMiddleware,
+    StrictJSONRoute,
+    Workers,
+    key_ok,
+    run_bounded,
+)
 from serving.schemas import (
     ActorInfo,
     BatchOut,
@@ -45,6 +53,7 @@ from serving.schemas import (
 from serving.settings import Settings
 from serving.ui import install_ui
 from training.actors import ActorDictionary, default_dictionary
+from training.language import ENGLISH, warm_up
 from training.model import ModelError, load_model
 from training.predict import NoWordsError, StancePredictor
 
@@ -62,6 +71,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.dictionary, app.state.predictor, app.state.unavailable = None, None, None
     app.state.workers = Workers(settings.max_concurrent)
     try:
+        warm_up()  # the language guard's model (about 1.5 s), so the first request does not wait for it
         app.state.dictionary = default_dictionary()
         app.state.predictor = StancePredictor(load_model(settings.model_path), app.state.dictionary)
         log.info("model %s loaded (sha256 %s)", settings.model_path,
@@ -158,7 +168,10 @@ async def dyads(body: DyadsRequest, request: Request, predictor: Predictor, sett
     def work(budget):
         results = predictor.dyads(body.text, date=body.date, actors=body.actors, limits=limits, budget=budget,
                                   explain=body.explain)
-        return DyadsOut(dyads=[pair_out(r) for r in results])
+        language = results[0].language if results else predictor.language(body.text).code
+        if language is None or language == ENGLISH:
+            return DyadsOut(dyads=[pair_out(r) for r in results])
+        return DyadsOut(dyads=[pair_out(r) for r in results], reason="unsupported_language", language=language)
 
     try:
         return await run_bounded(request, work, chars=len(body.text))
@@ -268,6 +281,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.api_key is not None:  # inside the request id, so a 401 carries one too
         app.add_middleware(ApiKeyMiddleware, key=settings.api_key.get_secret_value())
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: every answer, a 401 or 413 too, gets them
     app.add_api_route("/health", health, methods=["GET"], response_model=Health, tags=["health"],
                       responses={503: {"model": Health, "description": "The model is unavailable"}})
     app.include_router(router, dependencies=[Security(api_key_doc)] if settings.api_key else [])

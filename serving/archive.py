@@ -2,8 +2,9 @@
 
 The table is read once, and again only when its file changes (size or modification time), under a lock.
 Routes: ``GET /v1/archive`` (what the table holds), ``/v1/archive/matrix`` (net stance, source x target)
-and ``/v1/archive/series`` (one dyad per period). Without a table, or with an unreadable one, they answer
-503 with the reason (the file's name only, never the server's folders).
+and ``/v1/archive/series`` (one dyad per period, at most ``GEOSTANCE_MAX_PERIODS`` of them). Each runs in a
+worker slot under the request's time budget, as the prediction routes do. Without a table, or with an
+unreadable one, they answer 503 with the reason (the file's name only, never the server's folders).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from serving.guard import run_bounded
 from serving.schemas import Date, ErrorOut, ValidationErrorOut
 from training.archive.series import FREQS, dyad_series, read_table, stance_matrix
 from training.articles import DataError
@@ -184,8 +186,12 @@ router = APIRouter(prefix="/v1/archive", tags=["archive"], responses=_ERRORS)
 
 
 @router.get("", response_model=ArchiveInfo)
-def info(request: Request) -> ArchiveInfo:
+async def info(request: Request) -> ArchiveInfo:
     """The dyad table's size, date range and most frequent actors."""
+    return await run_bounded(request, lambda budget: _info(request))
+
+
+def _info(request: Request) -> ArchiveInfo:
     table = _table(request)
     actors = []
     if len(table):
@@ -201,10 +207,14 @@ def info(request: Request) -> ArchiveInfo:
 
 
 @router.get("/matrix", response_model=MatrixOut)
-def matrix(request: Request, top: Annotated[int, Query(ge=1, le=MAX_TOP, description="Actors kept.")] = 15,
+async def matrix(request: Request, top: Annotated[int, Query(ge=1, le=MAX_TOP, description="Actors kept.")] = 15,
            start: Annotated[Date, Query(description="First day, YYYY-MM-DD (inclusive).")] = None,
            end: Annotated[Date, Query(description="Last day, YYYY-MM-DD (inclusive).")] = None) -> MatrixOut:
     """Net stance among the most frequent actors of a date window."""
+    return await run_bounded(request, lambda budget: _matrix(request, top, start, end))
+
+
+def _matrix(request: Request, top: int, start, end) -> MatrixOut:
     m = stance_matrix(_table(request), top=top, start=start, end=end)
     counts = m.attrs["n"]
     return MatrixOut(actors=[str(a) for a in m.index], names={str(k): str(v) for k, v in m.attrs["names"].items()},
@@ -212,15 +222,21 @@ def matrix(request: Request, top: Annotated[int, Query(ge=1, le=MAX_TOP, descrip
                      n=[[int(v) for v in row] for row in counts.to_numpy()], start=start, end=end)
 
 
-@router.get("/series", response_model=SeriesOut)
-def series(request: Request,
+@router.get("/series", response_model=SeriesOut,
+            responses={413: {"model": ErrorOut, "description": "The series would span more than "
+                                                                "GEOSTANCE_MAX_PERIODS periods"}})
+async def series(request: Request,
            source: Annotated[str, Query(min_length=1, max_length=200, description="Code or name, any case.")],
            target: Annotated[str, Query(min_length=1, max_length=200, description="Code or name, any case.")],
-           freq: Annotated[Literal[tuple(FREQS)], Query(description="D, W, M or Y.")] = "M",  # type: ignore
+           freq: Annotated[Literal[tuple(FREQS)], Query(description="D, W, M, Q or Y.")] = "M",  # type: ignore
            ) -> SeriesOut:
     """One dyad's counts and net stance per period."""
+    return await run_bounded(request, lambda budget: _series(request, source, target, freq))
+
+
+def _series(request: Request, source: str, target: str, freq: str) -> SeriesOut:
     table = _table(request)
-    s = dyad_series(table, source, target, freq=freq)
+    s = dyad_series(table, source, target, freq=freq, max_periods=request.app.state.settings.max_periods)
     names = {}
     for side in _sides(table):
         pairs = side[["code", "name"]].drop_duplicates().astype(str)

@@ -36,7 +36,7 @@ def pair_out(pair: PairStance) -> PairStanceOut:
                               stance=e.stance, probabilities=Probabilities(**e.probabilities),
                               explanation=explanation_out(e.explanation))
                   for e in pair.evidence],
-        reason=pair.reason)
+        reason=pair.reason, language=pair.language)
 
 
 def explanation_out(expl: SentenceExplanation | None) -> ExplanationOut | None:

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from training.limits import Budget, BudgetExceeded
@@ -40,6 +40,37 @@ POLL_S = 0.05  # how often a waiting request looks for its client's disconnect
 GRACE_S = 0.5  # after the deadline, how long to wait for the worker to notice its budget
 OPEN_PATHS = frozenset({"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json", "/", "/ui"})
 OPEN_PREFIXES = ("/ui/static/", "/docs/assets/")  # the page and the docs' own files: no data behind them
+
+
+#: the page and its files load everything from this origin only, and run no inline script
+PAGE_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'")
+PAGE_PREFIXES = ("/ui/static/",)
+
+
+class SecurityHeadersMiddleware:
+    """Every response gets ``X-Content-Type-Options: nosniff`` (no browser guesses a JSON error or a file to
+    be HTML or script); the page, at ``/ui`` or under ``/ui/static/``, also gets its Content-Security-Policy."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        page = path == "/ui" or path.startswith(PAGE_PREFIXES)
+
+        async def with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                if page:
+                    headers.setdefault("Content-Security-Policy", PAGE_CSP)
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def key_ok(headers: Headers, expected: str) -> bool:

@@ -228,13 +228,20 @@ class PairStanceOut(BaseModel):
     evidence: list[EvidenceOut] = Field(
         description="Sentences both actors share, strongest first (most probable for the pair's stance).")
     reason: Reason | None = Field(description="Why `stance` is null: " + ", ".join(REASONS) + ".")
+    language: str | None = Field(None, description="The detected language (ISO 639-1, e.g. `fr`) when `reason` is "
+                                                   "`unsupported_language`: the model reads English only.")
 
 
 class DyadsOut(BaseModel):
     """Every directed pair, in order of first co-occurrence."""
 
-    model_config = _examples({"dyads": [PairStanceOut.model_config["json_schema_extra"]["examples"][0]]})
+    model_config = _examples({"dyads": [PairStanceOut.model_config["json_schema_extra"]["examples"][0]],
+                              "reason": None, "language": None})
     dyads: list[PairStanceOut]
+    reason: Literal["unsupported_language"] | None = Field(
+        None, description="`unsupported_language` when the text is not English: no pair is scored (each listed "
+                          "pair has `stance: null` with the same reason), even when no pair is found.")
+    language: str | None = Field(None, description="The detected language when `reason` is set.")
 
 
 class BatchOut(BaseModel):

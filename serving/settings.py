@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from training.limits import DEFAULT_LIMITS, Limits
+from training.limits import DEFAULT_LIMITS, MAX_PERIODS, Limits
 from training.model import DEFAULT_MODEL_PATH as _MODEL_PATH
 
 __all__ = ["DEFAULT_MODEL_PATH", "REPO_ROOT", "Settings"]
@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     max_pairs_per_sentence: int = Field(DEFAULT_LIMITS.max_pairs_per_sentence, gt=0,
                                         description="Directed pairs of distinct actors in one sentence.")
     max_dyads: int = Field(DEFAULT_LIMITS.max_dyads, gt=0, description="Directed pair examples in one text.")
+    max_periods: int = Field(MAX_PERIODS, gt=0, description="Periods in one /v1/archive/series answer.")
     request_timeout_s: float = Field(10.0, gt=0, le=3600, description="Time budget of one prediction request.")
     max_concurrent: int = Field(default_factory=lambda: os.cpu_count() or 1, gt=0, le=256,
                                 description="Predictions computed at once (CPU-bound work in worker threads).")
@@ -59,4 +60,5 @@ class Settings(BaseSettings):
     def limits(self) -> Limits:
         """The caps handed to the predictor."""
         return Limits(max_mentions_per_sentence=self.max_mentions_per_sentence,
-                      max_pairs_per_sentence=self.max_pairs_per_sentence, max_dyads=self.max_dyads)
+                      max_pairs_per_sentence=self.max_pairs_per_sentence, max_dyads=self.max_dyads,
+                      max_text_chars=self.max_text_chars)

@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from serving.errors import ModelUnavailable, invalid
-from serving.guard import run_bounded
+from serving.guard import PAGE_CSP, run_bounded
 from serving.schemas import CLEANED, Date, ErrorOut, Text, ValidationErrorOut
 from training.document import prepare
 from training.text import has_words
@@ -145,11 +145,7 @@ async def root() -> RedirectResponse:
 @page.get("/ui")
 async def ui() -> FileResponse:
     return FileResponse(STATIC_DIR / "index.html", media_type="text/html",
-                        headers={"Cache-Control": "no-cache", "Content-Security-Policy": _CSP})
-
-
-# Everything from this origin only: the page loads nothing from elsewhere, and no inline script runs.
-_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'"
+                        headers={"Cache-Control": "no-cache", "Content-Security-Policy": PAGE_CSP})
 
 
 def _docs_routes(app: FastAPI) -> APIRouter:

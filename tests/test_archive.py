@@ -210,3 +210,21 @@ def test_hugging_face_dataset_and_txt_folder(model_path, tmp_path):
     assert [s["detail"] for s in txt.skipped] == [f"{folder / 'blank.txt'}:1: article has a title line but no text"]
     a, b = pd.read_parquet(tmp_path / "hf.parquet"), pd.read_parquet(tmp_path / "txt.parquet")
     assert a["stance"].tolist() == b["stance"].tolist() and a["date"].notna().all() and b["date"].isna().all()
+
+
+def test_partitions_are_sized_to_the_input(model_path, tmp_path):
+    """Issue 19, item 11: 50 articles were one partition of 500, so a second worker had nothing to do."""
+    from training.archive.job import auto_chunk_size
+
+    src = _corpus(tmp_path, n=50)
+    assert auto_chunk_size([str(src)]) == 10  # ceil(50 / 16) = 4, raised to the minimum of 10
+    one = _code(model_path, [src], tmp_path / "one.parquet")
+    two = _code(model_path, [src], tmp_path / "two.parquet", workers=2)
+    assert one.parts == two.parts == 5 and one.articles == two.articles == 50
+    assert series.read_table(tmp_path / "one.parquet").equals(series.read_table(tmp_path / "two.parquet"))
+    big = tmp_path / "big.jsonl"
+    big.write_text("".join(json.dumps({"id": f"a{i}", "text": "China backed Russia."}) + "\n" for i in range(3200)))
+    assert auto_chunk_size([str(big)]) == 200  # 16 partitions
+    bigger = tmp_path / "bigger.jsonl"
+    bigger.write_text(big.read_text() * 3)
+    assert auto_chunk_size([str(bigger)]) == 500  # 9,600 rows (repeated ids count as bad rows): the largest

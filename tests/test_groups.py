@@ -124,8 +124,10 @@ def test_bad_group_entries_are_refused_with_the_file_and_code(tmp_path, entry, m
 def test_a_folder_without_groups_still_loads(tmp_path):
     folder = _copy_actors(tmp_path)
     (folder / "groups.json").unlink()
-    d = ActorDictionary(folder)
+    d = ActorDictionary(folder, field_dir=None)
     assert d.groups == {} and d.resolve("Hamas") is None
+    # with the Phoenix dictionaries merged, Hamas comes from them (a group of their own code)
+    assert ActorDictionary(folder).resolve("Hamas").kind == "group"
 
 
 def test_a_generic_cameo_code_finds_the_groups_coded_with_it(dictionary):

@@ -146,9 +146,9 @@ def test_no_words_is_an_error_not_a_label(predictor, text):
 def test_unknown_script_gives_no_label(predictor):
     result = predictor.stance("\u5317\u4eac\u6279\u8bc4\u83ab\u65af\u79d1\u3002", "China", "Russia")
     assert result.stance is None and result.probabilities is None
-    assert result.reason == "source_not_found"
+    assert result.reason == "unsupported_language" and result.language == "zh"  # the language guard (issue 16)
     literal = predictor.stance("\u5317\u4eac\u6279\u8bc4\u83ab\u65af\u79d1\u3002", "\u5317\u4eac", "\u83ab\u65af\u79d1")
-    assert literal.stance is None and literal.reason in {"source_not_found", "no_known_words"}
+    assert literal.stance is None and literal.reason == "unsupported_language"
 
 
 @pytest.mark.parametrize("source,target", [(" China ", "russia\n"), ("CHINA", "Russia"), ("china", " RUSSIA ")])

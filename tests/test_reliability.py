@@ -102,7 +102,8 @@ def _normal(c, **kwargs):
 
 
 def _every_actor_sentence() -> str:
-    names = sorted(a.name for a in default_dictionary().actors.values())
+    d = default_dictionary()  # states, blocs and the project's own groups (not the ~960 Phoenix groups)
+    names = sorted(a.name for a in d.actors.values() if a.kind in ("state", "bloc") or a.code in d.groups)
     return " and ".join(names) + " agreed."
 
 

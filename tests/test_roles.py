@@ -169,12 +169,50 @@ def test_spurious_dyads_before_and_after(dictionary):
     assert fig.texts == 36 and fig.non_acting == 42
     assert fig.candidates_before == 216 and fig.spurious_before == 96  # 44% of candidate dyads before
     assert fig.spurious_after == 0 and fig.lost == 0 and fig.false_non_acting == 0
-    assert fig.found_non_acting == 41 and fig.roles_right == 41  # "France's team arrived in Qatar" is missed
+    assert fig.found_non_acting == 42 and fig.roles_right == 42  # "France's team arrived in Qatar" too (issue 16)
     assert fig.dyads_right == fig.dyads_checked == 35
 
 
 def test_spurious_dyads_on_the_second_set(dictionary):
     """Written after the rules and run once before they were last extended (54.5% -> 23.1% then)."""
     fig = evaluate(read_eval(Path(__file__).parent / "data" / "roles_heldout.jsonl"), dictionary)
-    assert (fig.texts, fig.candidates_before, fig.spurious_before) == (12, 44, 24)
-    assert fig.spurious_after == 2 and fig.lost == 0 and fig.false_non_acting == 0
+    # issue 16: "rallied in Seoul" and "held in Mali" are places by ANNOTATION_GUIDE.md (h-06, h-11 recoded)
+    assert (fig.texts, fig.candidates_before, fig.spurious_before) == (12, 44, 26)
+    assert fig.spurious_after == 0 and fig.lost == 0 and fig.false_non_acting == 0
+
+
+# -- issue 16: places are not actors (ANNOTATION_GUIDE.md) ---------------------------------------------------
+def acting(dictionary, text):
+    return {e["source"] for e in candidate_examples(prepare(text, dictionary))}
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Ethiopian and Eritrean officials met in Qatar on Monday.", "QAT"),
+    ("Germany condemned the strikes in northern Syria.", "SYR"),
+    ("The French minister arrived in Egypt and praised Italy.", "EGY"),
+    ("The vessel docked at a port in eastern China before Iran received it.", "CHN"),
+    ("US troops killed fighters in Iraq's Anbar desert, Turkey said.", "IRQ"),
+    ("Iran imported 1,000 tons of sodium perchlorate from China, Israel said.", "CHN"),
+    ("EU ministers gathered in Brussels, where Russia was condemned.", "BEL"),
+    ("The Iranian-flagged cargo ship left as Israel protested to Panama.", "IRN"),
+    ("Analysts say the U.S.-China relationship matters to Japan and India.", "CHN"),
+])
+def test_places_are_not_actors(dictionary, text, place):
+    assert place not in acting(dictionary, text)
+
+
+@pytest.mark.parametrize("text, actors", [
+    ("Russia said it was in talks with Ukraine.", {"RUS", "UKR"}),
+    ("Putin arrived in Beijing on Tuesday for talks with Xi Jinping.", {"RUS", "CHN"}),
+    ("Britain's embassy in Moscow said it was deeply concerned about Iran.", {"GBR", "RUS", "IRN"}),
+    ("China sent aid to Syria and Turkey.", {"CHN", "SYR", "TUR"}),
+    ("Chinese coast guard ships blocked Philippine boats.", {"CHN", "PHL"}),
+])
+def test_real_actor_uses_stay_actors(dictionary, text, actors):
+    assert acting(dictionary, text) == actors
+
+
+def test_met_in_qatar_keeps_the_meeting_pair(dictionary):
+    pairs = {(e["source"], e["target"]) for e in candidate_examples(
+        prepare("Ethiopia and Eritrea met in Qatar.", dictionary))}
+    assert pairs == {("ETH", "ERI"), ("ERI", "ETH")}

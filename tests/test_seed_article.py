@@ -1,7 +1,8 @@
 """The commissioning article as a test (issue 9): the dyads an analyst expects from its body.
 
 The expectations are in ``tests/data/seed_expected.json``, annotated by the label rules (README "What the
-labels mean", ``data/CARD.md``). The model is the session fixture, trained without the seed article.
+labels mean", ``data/CARD.md``). The model is the session fixture, trained without the seed article, so
+every figure here is out of sample (issue 16 part 5).
 Sentence indices count the body only (the title is not part of it).
 """
 
@@ -15,11 +16,14 @@ EXPECTED = json.loads((ROOT / "tests" / "data" / "seed_expected.json").read_text
 ENTRIES = {(d["source"], d["target"]): d for d in EXPECTED["dyads"]}
 OPPOSITE = {"support": "oppose", "oppose": "support", "neutral": None}
 
-# Measured with the session fixture (embedded corpus without the seed, no grid search), with mention
-# roles, the wire and people batches: 16 of the 22 expectations met (0.73), 8 of the 12 that need no
-# mention roles (0.67); before roles and those batches, 7 of 22. The thresholds leave a margin of two dyads for data changes.
-MIN_AGREEMENT = 0.6
-MIN_AGREEMENT_WITHOUT_ROLES = 0.5
+# Out of sample only: the session fixture (``conftest.model_path``) is fitted on the embedded data without
+# the seed article (``--exclude-doc 000_3dbf35ee1580a863``, no grid search), once for the whole suite.
+# Measured with it (2026-12-06, issue 16): 16 of the 22 expectations met (0.73), 8 of the 12 that need no
+# mention roles (0.67). The issue's target, 80% (18 of 22), is not met; the misses are the three named ones
+# marked xfail below and three unnamed ones (the test prints them with -s). The thresholds are the measured
+# counts: nothing was tuned on the seed.
+MIN_AGREED = 16
+MIN_AGREED_WITHOUT_ROLES = 8
 
 MISREAD = ("the default model reads 'successes ... and sanctions are a blow for Russia, but Putin can count on "
            "an ally' as support (issue 9 parts 4-5: wire-copy data and calibration)")
@@ -77,9 +81,13 @@ def test_named_dyads_have_no_wrong_sign(dyads, pair):
 
 def test_overall_agreement_with_the_expectations(dyads):
     entries = list(ENTRIES.values())
-    overall = sum(_agrees(d, dyads) for d in entries) / len(entries)
+    agreed = [d for d in entries if _agrees(d, dyads)]
     plain = [d for d in entries if not d["depends_on_roles"]]
-    without_roles = sum(_agrees(d, dyads) for d in plain) / len(plain)
-    print(f"seed agreement {overall:.2f} overall, {without_roles:.2f} without roles")
-    assert overall >= MIN_AGREEMENT, overall
-    assert without_roles >= MIN_AGREEMENT_WITHOUT_ROLES, without_roles
+    agreed_plain = [d for d in plain if _agrees(d, dyads)]
+    misses = [(d["source"], d["target"], d["expected"],
+               getattr(dyads.get((d["source"], d["target"])), "stance", "absent"))
+              for d in entries if not _agrees(d, dyads)]
+    print(f"seed out of sample: {len(agreed)} of {len(entries)} ({len(agreed) / len(entries):.2f}), "
+          f"{len(agreed_plain)} of {len(plain)} without roles; misses (source, target, expected, found): {misses}")
+    assert len(agreed) >= MIN_AGREED, misses
+    assert len(agreed_plain) >= MIN_AGREED_WITHOUT_ROLES, misses

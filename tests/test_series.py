@@ -82,8 +82,56 @@ def test_names_and_case_select_the_same_dyad(table_path):
 
 
 def test_unknown_freq_is_refused(table_path):
-    with pytest.raises(DataError, match="--freq 'Q'"):
-        series.dyad_series(series.read_table(table_path), "CHN", "RUS", freq="Q")
+    with pytest.raises(DataError, match="--freq 'H'"):
+        series.dyad_series(series.read_table(table_path), "CHN", "RUS", freq="H")
+
+
+def test_quarterly_series(table_path, capsys):
+    s = series.dyad_series(series.read_table(table_path), "CHN", "RUS", freq="Q")
+    assert [str(p) for p in s["period"]] == ["2022Q1"]
+    assert s["n"].tolist() == [5] and s["n_oppose"].tolist() == [2]
+    assert series.main([str(table_path), "--source", "CHN", "--target", "RUS", "--freq", "Q"]) == 0
+    assert "2022Q1" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("flag, value", [("--source", "XYZ"), ("--target", "Atlantis")])
+def test_cli_unknown_actor_is_an_error(table_path, tmp_path, capsys, flag, value):
+    argv = {"--source": "CHN", "--target": "RUS", flag: value}
+    code = series.main([str(table_path), "--source", argv["--source"], "--target", argv["--target"],
+                        "--out", str(tmp_path / "s.csv")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"error: {flag} '{value}': no row of the table has this actor; its most frequent actors: " \
+           "CHN (China), RUS (Russia), USA (United States)" in err
+    assert not (tmp_path / "s.csv").exists()
+
+
+def test_cli_resolves_a_dictionary_name_to_the_table_code(table_path, capsys):
+    assert series.main([str(table_path), "--source", "Beijing", "--target", "Moscow", "--freq", "Y"]) == 0
+    assert "China -> Russia: 5 articles in 1 periods" in capsys.readouterr().out
+
+
+def test_cli_without_out_prints_the_series(table_path, capsys):
+    assert series.main([str(table_path), "--source", "CHN", "--target", "RUS", "--freq", "M"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "China -> Russia: 5 articles in 3 periods"
+    assert lines[1].split() == list(series.SERIES_COLUMNS)
+    assert lines[2].split() == ["2022-01", "2", "1", "1", "4", "+0.25", "-0.55", "+0.88"]
+    assert lines[3].split() == ["2022-02", "0", "0", "0", "0", "-", "-", "-"]
+
+
+def test_yearly_plot_labels_each_year_at_its_middle(tmp_path):
+    rows = [_row("y1", "2020-03-01", "CHN", "RUS", "support"), _row("y2", "2021-06-01", "CHN", "RUS", "oppose"),
+            _row("y3", "2020-05-01", "RUS", "CHN", "support")]
+    table = pd.DataFrame(rows).assign(date=lambda t: pd.to_datetime(t["date"]))
+    both = [(f"{a} -> {b}", series.dyad_series(table, a, b, freq="Y")) for a, b in (("CHN", "RUS"), ("RUS", "CHN"))]
+    fig = series.plot_series(both, tmp_path / "y.png", title="t", freq="Y")
+    axis = fig.axes[1]
+    assert [t.get_text() for t in axis.get_xticklabels()] == ["2020", "2021"]
+    import matplotlib.dates as mdates
+
+    middles = [mdates.num2date(x).strftime("%Y-%m") for x in axis.get_xticks()]
+    assert middles == ["2020-07", "2021-07"]
 
 
 def test_stance_matrix_window_and_top(table_path):

@@ -92,8 +92,9 @@ def test_stance_shape_and_offsets(client):
     r = client.post("/v1/stance", json={**PAIR, "date": "2022-09-13"})
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"source", "target", "stance", "probabilities", "evidence", "reason"}
+    assert set(body) == {"source", "target", "stance", "probabilities", "evidence", "reason", "language"}
     assert body["stance"] in ("support", "oppose", "neutral") and body["reason"] is None
+    assert body["language"] is None
     assert abs(sum(body["probabilities"].values()) - 1) < 1e-4
     assert body["source"]["code"] == "CHN" and body["target"]["code"] == "RUS"
     for actor in (body["source"], body["target"]):
@@ -140,7 +141,7 @@ def test_untrained_script_gives_null_stance(client):
     assert r.status_code == 200
     body = r.json()
     assert body["stance"] is None and body["probabilities"] is None and body["evidence"] == []
-    assert body["reason"] == "source_not_found"
+    assert body["reason"] == "unsupported_language" and body["language"] == "zh"  # before any actor lookup
 
 
 @pytest.mark.parametrize("text,source,target,reason", [
@@ -164,7 +165,8 @@ def test_dyads(client):
         assert d["stance"] in ("support", "oppose", "neutral") and d["evidence"]
     only = client.post("/v1/dyads", json={"text": text, "actors": [" kenya ", "Ethiopia"]}).json()["dyads"]
     assert {(d["source"]["code"], d["target"]["code"]) for d in only} == {("KEN", "ETH"), ("ETH", "KEN")}
-    assert client.post("/v1/dyads", json={"text": "Nothing here."}).json() == {"dyads": []}
+    assert client.post("/v1/dyads", json={"text": "Nothing here."}).json() == {"dyads": [], "reason": None,
+                                                                              "language": None}
 
 
 def test_batch_in_order(client):
@@ -175,7 +177,7 @@ def test_batch_in_order(client):
     results = r.json()["results"]
     assert [x["source"]["query"] for x in results] == ["China", "China", "Kenya"]
     assert results[0] == client.post("/v1/stance", json=PAIR).json()
-    assert results[1]["stance"] is None and results[1]["reason"] == "source_not_found"
+    assert results[1]["stance"] is None and results[1]["reason"] == "unsupported_language"
     assert results[2]["stance"] is not None
 
 

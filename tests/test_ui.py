@@ -181,7 +181,8 @@ def test_archive_info_matrix_and_series(client):
 
 @pytest.mark.parametrize("url, needle", [("/v1/archive/matrix?top=0", "greater than or equal to 1"),
                                          ("/v1/archive/matrix?start=March", "YYYY-MM-DD"),
-                                         ("/v1/archive/series?source=CHN&target=RUS&freq=Q", "'D', 'W', 'M' or 'Y'"),
+                                         ("/v1/archive/series?source=CHN&target=RUS&freq=H",
+                                          "'D', 'W', 'M', 'Q' or 'Y'"),
                                          ("/v1/archive/series?source=CHN", "target")])
 def test_archive_queries_are_checked(client, url, needle):
     r = client.get(url)

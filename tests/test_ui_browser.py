@@ -49,6 +49,9 @@ def _table(path: Path) -> Path:
                          "target_kind": "state", "stance": stance, "p_support": 0.6, "p_oppose": 0.2,
                          "p_neutral": 0.2, "n_sentences": 1, "sentence_indices": [0], "sentence_starts": [0],
                          "sentence_ends": [20]})
+    for month in (1, 2, 5, 6):  # a dyad with a gap of two empty months (issue 19, item 12)
+        rows.append({**rows[-1], "doc_id": f"g{month}", "date": f"2022-{month:02d}-15", "source": "UKR",
+                     "source_name": "Ukraine", "target": "USA", "target_name": "United States", "stance": "support"})
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return path
 
@@ -120,10 +123,26 @@ def test_seed_article_shows_china_support_for_russia_with_its_evidence(browser, 
     driving = browser.find_elements(By.CSS_SELECTOR, "#doc .sent.ev .w-toward")
     assert driving and all(w.text.strip() for w in driving)
     assert browser.find_elements(By.CSS_SELECTOR, "#detail .feat.toward .wt")
+    # the chips say words of the sentence in plain language; the feature behind a chip is one click away
+    chips = browser.find_elements(By.CSS_SELECTOR, "#detail details.feat")
+    plain = [c.find_element(By.CSS_SELECTOR, "summary").text for c in chips]
+    assert len(plain) >= 4 and all(plain)
+    internal = ("xsrcx", "xtgtx", "xothx", "sl:", "sr:", "tl:", "tr:", "fw:", "bw:", "no span", "_bw", "_fw", "_st")
+    assert not [p for p in plain if any(k in p for k in internal)], plain
+    assert any(p.startswith("“") for p in plain)  # quoted words of the sentence
+    hidden = chips[0].find_element(By.CSS_SELECTOR, ".internals")
+    assert not hidden.is_displayed()
+    chips[0].find_element(By.CSS_SELECTOR, "summary").click()
+    assert hidden.is_displayed() and hidden.text.startswith("feature ") and " view · tf-idf " in hidden.text
+    chips[0].find_element(By.CSS_SELECTOR, "summary").click()
     path = tmp_path / "ui.png"
     assert browser.save_screenshot(str(path)) and path.stat().st_size > 20_000
     if os.environ.get("GEOSTANCE_UI_SCREENSHOT"):
         shutil.copy(path, REPO_ROOT / os.environ["GEOSTANCE_UI_SCREENSHOT"])
+    if os.environ.get("GEOSTANCE_UI_DETAIL_SCREENSHOT"):  # the evidence panel with its chips
+        chip = browser.find_element(By.CSS_SELECTOR, "#detail details.feat")
+        browser.execute_script("arguments[0].scrollIntoView()", chip)
+        browser.save_screenshot(os.environ["GEOSTANCE_UI_DETAIL_SCREENSHOT"])
 
     # the keyboard: Enter on another dyad selects it; the matrix shows the same stance
     other = browser.find_element(By.CSS_SELECTOR, "#dyads tr[data-pair='RUS-CHN'] button.pair-btn")
@@ -138,10 +157,38 @@ def test_seed_article_shows_china_support_for_russia_with_its_evidence(browser, 
 
 def test_empty_text_shows_a_message(browser, server):
     _open(browser, server)
+    _paste(browser, "China backed Russia. Russia thanked China.")
+    browser.find_element(By.ID, "submit").click()
+    WebDriverWait(browser, WAIT).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#dyads tr[data-pair]")))
+    WebDriverWait(browser, WAIT).until(EC.element_to_be_clickable((By.ID, "submit")))
     _paste(browser, "   \n ")
     browser.find_element(By.ID, "submit").click()
     assert "Paste a text first" in _message(browser)
     assert browser.switch_to.active_element.get_attribute("id") == "text"
+    # the earlier text's dyads, marks and legend are gone: nothing stands beside the error that is not its own
+    assert not browser.find_elements(By.CSS_SELECTOR, "#dyads tr[data-pair]")
+    assert browser.find_element(By.ID, "dyads-title").text == "Dyads (0)"
+    assert not browser.find_elements(By.CSS_SELECTOR, "#doc mark, #legend .key")
+
+
+def test_text_without_actors_says_so_without_a_stray_null(browser, server):
+    _open(browser, server)
+    _paste(browser, "The weather was fine and the harvest came in early this year.")
+    browser.find_element(By.ID, "submit").click()
+    assert "No dyad in this text." in _message(browser)
+    assert "null" not in browser.find_element(By.ID, "view-text").text
+    assert browser.find_element(By.ID, "legend").text == ""
+
+
+def test_text_not_in_english_shows_a_message_and_no_stance(browser, server):
+    _open(browser, server)
+    _paste(browser, "La France a condamné l'Iran.")
+    browser.find_element(By.ID, "submit").click()
+    text = _message(browser)
+    assert "This text is not in English (it reads as French, fr)." in text
+    assert "no stance is given for its 2 dyads" in text
+    row = browser.find_element(By.CSS_SELECTOR, "#dyads tr[data-pair='FRA-IRN'] button.pair-btn")
+    assert row.get_attribute("aria-label") == "France → Iran: no stance"
 
 
 def test_text_over_the_limit_shows_the_413_message(browser, server):
@@ -182,14 +229,29 @@ def test_archive_view_draws_the_matrix_and_a_series(browser, server):
     _open(browser, server)
     browser.find_element(By.ID, "tab-archive").click()
     WebDriverWait(browser, WAIT).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#a-series svg circle")))
-    WebDriverWait(browser, WAIT).until(lambda d: "60 dyads" in d.find_element(By.ID, "archive-info").text)
-    assert "60 dyads in 60 articles, 2022-01-10 to 2022-12-14" in browser.find_element(By.ID, "archive-info").text
+    WebDriverWait(browser, WAIT).until(lambda d: "64 dyads" in d.find_element(By.ID, "archive-info").text)
+    assert "64 dyads in 64 articles, 2022-01-10 to 2022-12-14" in browser.find_element(By.ID, "archive-info").text
     cell = browser.find_element(By.CSS_SELECTOR, "#a-matrix button.cell[aria-label^='China toward Russia']")
     assert "net +0.79 over 24 articles" in cell.get_attribute("aria-label")  # 19 support, 5 neutral
+    assert cell.text.split() == ["+0.79", "n=24"]  # the count is shown, not only in the label
+    few = browser.find_element(By.CSS_SELECTOR, "#a-matrix button.cell[aria-label^='Ukraine toward United States']")
+    assert few.text.split() == ["+1.00", "n=4"]
     cell.click()
     WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: d.find_element(By.CSS_SELECTOR, "#a-series h3").text.startswith("China → Russia"))
     assert len(browser.find_elements(By.CSS_SELECTOR, "#a-series svg circle")) == 12
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#a-series svg polyline.line")) == 1
+    few.click()
+    WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "#a-series h3").text.startswith("Ukraine → United States"))
+    # January, February, (March and April empty), May, June: the line breaks at the empty months
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#a-series svg circle")) == 4
+    lines = browser.find_elements(By.CSS_SELECTOR, "#a-series svg polyline.line")
+    assert [len(p.get_attribute("points").split()) for p in lines] == [2, 2]
+    shot = os.environ.get("GEOSTANCE_UI_ARCHIVE_SCREENSHOT")
+    if shot:
+        browser.execute_script("arguments[0].scrollIntoView()", browser.find_element(By.ID, "a-series"))
+        browser.save_screenshot(shot)
 
 
 @pytest.mark.parametrize("path, title", [("/docs", "//*[contains(@class, 'title') and contains(., 'geostance')]"),

@@ -4,7 +4,9 @@ The modules at this level are the data path, in the order a text goes down it: c
 (``text``, ``sentences``), inputs (``articles``, ``reading``), actors (``actors``, ``actor_sources``,
 ``cameo``, ``roles``), examples (``document``, ``examples``), features (``tokens``, ``features``), the model
 (``pipeline``, ``scorer``, ``artifact``, ``model``) and prediction (``dyads``, ``explain``,
-``feature_spans``, ``predict``), with ``limits`` for the caps. Three packages build on it:
+``feature_spans``, ``predict``), with ``limits`` for the caps, ``csvcells`` for CSV read record by record
+and written safe from spreadsheet formulas, and ``lifeline`` for pool workers that exit with their parent.
+Three packages build on it:
 
 - :mod:`training.fitting`: training and evaluating a model;
 - :mod:`training.archive`: coding a news archive into a dyad table, and its time series;

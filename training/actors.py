@@ -27,28 +27,23 @@ from typing import NamedTuple
 
 import ahocorasick
 
-from training.actor_sources import _SPACES, Actor, DictionarySources, _Alias, _read_json
+from training.actor_sources import (
+    _SPACES,
+    CONGO,
+    CONGO_STATES,
+    Actor,
+    DictionarySources,
+    _Alias,
+    _read_json,
+    normalise_name,
+)
+from training.field.phoenix import DEFAULT_FIELD_DIR
 from training.text import clean_text, matching_form
 
 __all__ = ["Actor", "Mention", "ActorDictionary", "DEFAULT_ACTORS_DIR", "normalise_name",
            "without_overlaps"]
 
 DEFAULT_ACTORS_DIR = Path(__file__).resolve().parent.parent / "data" / "actors"
-
-
-def normalise_name(name: str) -> str:
-    """Normalise an actor name for lookup: NFKC without format characters (see
-    :func:`training.text.matching_form`), straight quotes, single spaces, trimmed, case-folded.
-
-    Parameters
-    ----------
-    name : str
-
-    Returns
-    -------
-    str
-    """
-    return _SPACES.sub(" ", clean_text(matching_form(name)[0], strip_dateline=False)).strip().casefold()
 
 
 class Mention(NamedTuple):
@@ -68,8 +63,13 @@ class ActorDictionary(DictionarySources):
     Parameters
     ----------
     actors_dir : path-like, default=``data/actors``
-        Folder holding ``states.json``, ``blocs.json``, ``groups.json`` (optional), ``leaders.jsonl``,
-        ``stoplist.json`` and ``cameo_agents.json`` (CAMEO role nouns, used by :mod:`training.cameo`).
+        Folder holding ``states.json``, ``blocs.json``, ``groups.json`` (optional), ``leaders.jsonl`` and
+        ``leaders_2018.jsonl`` (optional), ``stoplist.json``, ``code_aliases.json`` (optional: other
+        codes of the project's actors, such as the annotation guide's ``ARABLEAGUE``) and
+        ``cameo_agents.json`` (CAMEO role nouns, used by :mod:`training.cameo`).
+    field_dir : path-like or None, default=``data/field``
+        The Phoenix dictionaries merged after the project's entries (:mod:`training.actor_field`); None
+        leaves them out. What was merged is counted in ``field_counts``.
 
     Raises
     ------
@@ -79,7 +79,8 @@ class ActorDictionary(DictionarySources):
         If a file is malformed; the message names the file and line.
     """
 
-    def __init__(self, actors_dir: str | Path = DEFAULT_ACTORS_DIR):
+    def __init__(self, actors_dir: str | Path = DEFAULT_ACTORS_DIR, *,
+                 field_dir: str | Path | None = DEFAULT_FIELD_DIR):
         self.actors_dir = Path(actors_dir)
         self.actors: dict[str, Actor] = {}
         self.cameo: dict[str, str] = {}
@@ -94,12 +95,17 @@ class ActorDictionary(DictionarySources):
         stop = self.actors_dir / "stoplist.json"
         for phrase in _read_json(stop).get("phrases", []) if stop.exists() else []:
             aliases.append(_Alias(phrase, "", "stop", False))
+        self.field_counts: dict[str, int] = self._load_field(aliases, Path(field_dir)) if field_dir else {}
+        codes = self.actors_dir / "code_aliases.json"
+        # codes of actors this folder lacks (a folder without groups.json) are left out
+        self.code_aliases: dict[str, str] = {k: v for k, v in (_read_json(codes).get("codes", {}) if codes.exists()
+                                                               else {}).items() if v in self.actors}
         # CAMEO IGO codes, longest first, so that "IGOUNOIMF" is the IMF and not the UN
         self.cameo_prefixes = sorted(self.cameo.items(), key=lambda kv: -len(kv[0]))
         self._lookup: dict[str, list[_Alias]] = {}
         self._automaton = ahocorasick.Automaton()
         for alias in aliases:
-            key = normalise_name(alias.text)
+            key = alias.key or normalise_name(alias.text)
             if not key:
                 continue
             self._lookup.setdefault(key, []).append(alias)
@@ -128,6 +134,8 @@ class ActorDictionary(DictionarySources):
         upper = raw.upper()
         if upper in self.actors and (raw.isupper() or len(raw) > 3):
             return self.actors[upper]
+        if upper in self.code_aliases and (raw.isupper() or len(raw) > 3):
+            return self.actors[self.code_aliases[upper]]
         for prefix, code in self.cameo_prefixes:
             if upper.startswith(prefix):
                 return self.actors[code]
@@ -136,7 +144,7 @@ class ActorDictionary(DictionarySources):
         items = self._lookup.get(normalise_name(raw), [])
         for alias in items:
             if alias.code and (date is None or alias.valid_on(date)):
-                return self.actors[alias.code]
+                return self.actors[CONGO_STATES[0] if alias.code == CONGO else alias.code]
         return None
 
     def find(self, text: str, *, date: dt.date | None = None) -> list[Mention]:
@@ -185,7 +193,12 @@ class ActorDictionary(DictionarySources):
             if m.start >= last_end:
                 out.append(m)
                 last_end = m.end
-        return [m for m in out if m.code]  # stoplist phrases win their span, then drop out
+        out = [m for m in out if m.code]  # stoplist phrases win their span, then drop out
+        if any(m.code == CONGO for m in out):  # the Congo the text's other mentions name, else DR Congo
+            cod, cog = (sum(m.code == c for m in out) for c in CONGO_STATES)
+            pick = CONGO_STATES[1] if cog > cod else CONGO_STATES[0]
+            out = [m._replace(code=pick) if m.code == CONGO else m for m in out]
+        return out
 
     def find_literal(self, text: str, name: str) -> list[Mention]:
         """Find a name that is not in the dictionary literally (case-insensitive, word-bounded, any

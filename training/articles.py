@@ -8,7 +8,9 @@ first bad one, so a user never meets a traceback or a silently skipped row.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +18,7 @@ from typing import NamedTuple
 
 __all__ = [
     "Article", "Annotation", "LabelledPair", "DataError", "LABELS",
-    "ArticleRecord", "read_annotations", "read_pairs", "parse_date",
+    "ArticleRecord", "read_annotations", "read_pairs", "parse_date", "text_lines",
 ]
 
 LABELS = ("support", "oppose", "neutral")
@@ -83,10 +85,14 @@ class LabelledPair:
     origin: str = ""
 
 
-def parse_date(value, where: str = "date") -> dt.date | None:
-    """Parse ``YYYY-MM-DD`` (a longer ISO timestamp is cut to its date), ``YYYYMMDD`` or ``YYMMDD``.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_TIME = re.compile(r"[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?")
 
-    Empty gives None.
+
+def parse_date(value, where: str = "date") -> dt.date | None:
+    """Parse ``YYYY-MM-DD``, an ISO timestamp (``2022-09-13T08:00:00Z``: its date), ``YYYYMMDD`` or ``YYMMDD``.
+
+    Empty gives None. Anything after the date that is not an ISO time (``2022-02-28junk``) is an error.
 
     Raises
     ------
@@ -103,6 +109,8 @@ def parse_date(value, where: str = "date") -> dt.date | None:
     try:
         if text.isdigit() and len(text) in (6, 8):  # event-data forms YYYYMMDD and YYMMDD (PETRARCH)
             return dt.datetime.strptime(text, "%Y%m%d" if len(text) == 8 else "%y%m%d").date()
+        if not (_ISO_DATE.match(text) and (len(text) == 10 or _ISO_TIME.fullmatch(text, 10))):
+            raise ValueError(text)
         return dt.date.fromisoformat(text[:10])
     except ValueError:
         raise DataError(f"{where}: invalid date {value!r}, expected YYYY-MM-DD") from None
@@ -119,19 +127,51 @@ def _str_field(row: dict, key: str, where: str, *, required: bool = True) -> str
     return str(value)
 
 
+def text_lines(path: str | Path) -> Iterator[str]:
+    """The lines of a UTF-8 text file (plain or ``.gz``), with their line endings; a leading BOM is dropped.
+
+    The one place where the readers of articles, annotations, labelled pairs and proposal files decode
+    bytes, so a file saved by Excel (a UTF-8 BOM) reads like any other, and one that is not UTF-8 (cp1252,
+    Latin-1) stops with its file and line instead of a ``UnicodeDecodeError``. Usable as a ``csv.reader``
+    input (a quoted field spanning lines is joined by the reader).
+
+    Raises
+    ------
+    DataError
+        On the first line that is not UTF-8 (file, line and byte column named) or an unreadable file.
+    """
+    path = Path(path)
+    try:
+        with (gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")) as fh:
+            for lineno, raw in enumerate(fh, 1):
+                if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                try:
+                    yield raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise DataError(
+                        f"{path}:{lineno}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); "
+                        "save the file as UTF-8 (in Excel: 'CSV UTF-8')") from None
+    except (OSError, EOFError) as exc:
+        raise DataError(f"{path}: unreadable ({type(exc).__name__}: {str(exc)[:80]})") from None
+
+
 def _jsonl(path: Path) -> Iterator[tuple[str, dict]]:
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            where = f"{path}:{lineno}"
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{where}: invalid JSON ({exc.msg})") from None
-            if not isinstance(row, dict):
-                raise DataError(f"{where}: expected a JSON object, got {type(row).__name__}")
-            yield where, row
+    if path.is_dir():
+        raise DataError(f"{path}: a folder, expected a .jsonl file")
+    if not path.exists():
+        raise DataError(f"{path}: no such file")
+    for lineno, line in enumerate(text_lines(path), 1):
+        where = f"{path}:{lineno}"
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{where}: invalid JSON ({exc.msg})") from None
+        if not isinstance(row, dict):
+            raise DataError(f"{where}: expected a JSON object, got {type(row).__name__}")
+        yield where, row
 
 
 class ArticleRecord(NamedTuple):

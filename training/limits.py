@@ -16,7 +16,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-__all__ = ["Limits", "DEFAULT_LIMITS", "LimitExceeded", "Budget", "BudgetExceeded"]
+__all__ = ["Limits", "DEFAULT_LIMITS", "MAX_PERIODS", "LimitExceeded", "Budget", "BudgetExceeded"]
 
 
 @dataclass(frozen=True)
@@ -31,14 +31,20 @@ class Limits:
         Directed pairs of distinct actors in one sentence (n actors give n * (n - 1); 240 is 16 actors).
     max_dyads : int, default=2000
         Directed pairs (sentence x source x target examples) in one text.
+    max_text_chars : int, default=100000
+        Characters of one text (the service's ``GEOSTANCE_MAX_TEXT_CHARS``; archive coding skips a longer
+        article).
     """
 
     max_mentions_per_sentence: int = 100
     max_pairs_per_sentence: int = 240
     max_dyads: int = 2000
+    max_text_chars: int = 100_000
 
 
 DEFAULT_LIMITS = Limits()
+#: most periods one dyad series may span (27 years of days, 190 of weeks); a longer one is refused, not built
+MAX_PERIODS = 10_000
 
 
 class LimitExceeded(ValueError):

@@ -8,6 +8,10 @@ On held-out articles of the embedded corpus this beat the plain mean (pair-level
 otherwise dilute the sentences that state one. The sentences are returned as evidence, strongest first: the
 most probable for the pair's stance. A pair whose actors are not found, never share a
 sentence, or share only sentences with no word the model knows gets ``stance=None`` and a ``reason``.
+
+The model reads English only: a text that :func:`training.language.detect_language` finds in another
+language gets ``stance=None`` with reason ``unsupported_language`` and the detected ``language`` for every
+pair, before anything is scored.
 """
 
 from __future__ import annotations
@@ -19,18 +23,20 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from training.actors import ActorDictionary
-from training.articles import LABELS
+from training.articles import LABELS, parse_date
 from training.document import Document, ResolvedActor, prepare, resolve_in, resolve_pair
 from training.dyads import aggregate, by_dyad
 from training.examples import candidate_examples, pair_examples
 from training.explain import SentenceExplanation, explain_pair, explain_pairs
+from training.language import LanguageGuess, detect_language
 from training.limits import DEFAULT_LIMITS, Budget, Limits
 from training.model import StanceModel
-from training.text import has_words
+from training.text import clean_text, has_words
 
 __all__ = ["Evidence", "PairStance", "StancePredictor", "aggregate", "NoWordsError"]
 
-REASONS = ("source_not_found", "target_not_found", "same_actor", "no_shared_sentence", "no_known_words")
+REASONS = ("unsupported_language", "source_not_found", "target_not_found", "same_actor", "no_shared_sentence",
+           "no_known_words")
 
 
 class NoWordsError(ValueError):
@@ -75,6 +81,8 @@ class PairStance:
     probabilities : dict of str to float or None
     evidence : list of Evidence
     reason : str or None
+    language : str or None
+        The detected language (ISO 639-1) when ``reason`` is ``unsupported_language``; else None.
     """
 
     source: ResolvedActor
@@ -83,6 +91,7 @@ class PairStance:
     probabilities: dict[str, float] | None = None
     evidence: list[Evidence] = field(default_factory=list)
     reason: str | None = None
+    language: str | None = None
 
 
 def _probs(row: Iterable[float]) -> dict[str, float]:
@@ -102,18 +111,31 @@ class StancePredictor:
         self.model = model
         self.dictionary = dictionary
 
-    def document(self, text: str, *, date: dt.date | None = None, doc_id: str = "") -> Document:
-        """Prepare a text.
+    def document(self, text: str, *, date: dt.date | str | None = None, doc_id: str = "") -> Document:
+        """Prepare a text; ``date`` is a ``datetime.date`` or a ``YYYY-MM-DD`` string, as over HTTP.
 
         Raises
         ------
         NoWordsError
             If the text has no word of two or more letters.
+        DataError
+            If ``date`` is a string that is not a date (a ``ValueError``).
         """
+        if date is not None and not isinstance(date, dt.date):
+            date = parse_date(date, "date")
         doc = prepare(text, self.dictionary, doc_id=doc_id, date=date)
         if not has_words(doc.text):  # the cleaned text: markup such as "<div>12</div>" holds no words
             raise NoWordsError("text has no words to read (it is empty, blank, or only digits and punctuation)")
         return doc
+
+    def language(self, text: str) -> LanguageGuess:
+        """The language ``text`` is read as (:func:`training.language.detect_language` on the cleaned text);
+        ``.english`` False means every pair of it gets reason ``unsupported_language``."""
+        return detect_language(clean_text(text))
+
+    def _resolved(self, doc: Document, code: str) -> ResolvedActor:
+        actor = self.dictionary.actors[code]
+        return ResolvedActor(code, code, actor.name, actor.kind, list(doc.mentions_of(code)))
 
     def _judge(self, doc: Document, source: ResolvedActor, target: ResolvedActor,
                examples: Sequence[dict], probs: np.ndarray, known: np.ndarray) -> PairStance:
@@ -141,7 +163,7 @@ class StancePredictor:
         result.evidence.sort(key=lambda ev: -ev.probabilities[result.stance])
         return result
 
-    def stance(self, text: str, source: str, target: str, *, date: dt.date | None = None,
+    def stance(self, text: str, source: str, target: str, *, date: dt.date | str | None = None,
                source_span: str | None = None, target_span: str | None = None, limits: Limits = DEFAULT_LIMITS,
                budget: Budget | None = None, explain: bool = False) -> PairStance:
         """The stance of ``source`` toward ``target`` in ``text``.
@@ -153,8 +175,8 @@ class StancePredictor:
         source, target : str
             Codes, names, demonyms, metonyms or leaders; names not in the dictionary are matched
             literally. Padding and case do not matter.
-        date : datetime.date, optional
-            The text's date, for leaders' terms (today when omitted).
+        date : datetime.date or str, optional
+            The text's date (or ``"YYYY-MM-DD"``), for leaders' terms (today when omitted).
         source_span, target_span : str, optional
             The mentions as written, when known (labelled-pair files).
         limits : Limits, default=DEFAULT_LIMITS
@@ -176,6 +198,9 @@ class StancePredictor:
         """
         doc = self.document(text, date=date)
         src, tgt = resolve_pair(doc, self.dictionary, source, target, source_span, target_span)
+        guess = detect_language(doc.text)
+        if not guess.english:
+            return PairStance(src, tgt, reason="unsupported_language", language=guess.code)
         examples = pair_examples(doc, src, tgt, limits=limits, budget=budget)
         if budget is not None:
             budget.check()
@@ -185,7 +210,7 @@ class StancePredictor:
             explain_pair(self.model, examples, result)
         return result
 
-    def dyads(self, text: str, *, date: dt.date | None = None, actors: Sequence[str] | None = None,
+    def dyads(self, text: str, *, date: dt.date | str | None = None, actors: Sequence[str] | None = None,
               limits: Limits = DEFAULT_LIMITS, budget: Budget | None = None,
               explain: bool = False) -> list[PairStance]:
         """Every directed pair of dictionary actors that share a sentence, with its stance.
@@ -193,7 +218,7 @@ class StancePredictor:
         Parameters
         ----------
         text : str
-        date : datetime.date, optional
+        date : datetime.date or str, optional
         actors : sequence of str, optional
             Keep only pairs among these actors (codes or names, resolved with the dictionary).
         limits : Limits, default=DEFAULT_LIMITS
@@ -204,7 +229,9 @@ class StancePredictor:
         Returns
         -------
         list of PairStance
-            In order of first co-occurrence; all examples are scored in one batch.
+            In order of first co-occurrence; all examples are scored in one batch. For a text not in
+            English, the same pairs, each with ``stance=None``, reason ``unsupported_language`` and the
+            detected ``language``, and nothing scored (:meth:`language` tells it for a text with no pair).
 
         Raises
         ------
@@ -220,14 +247,15 @@ class StancePredictor:
         examples = candidate_examples(doc, actors=wanted, limits=limits, budget=budget)
         if budget is not None:
             budget.check()
-        probs, known = self.model.score(examples)
+        guess = detect_language(doc.text)
         groups = by_dyad(examples)
+        if not guess.english:
+            return [PairStance(self._resolved(doc, a), self._resolved(doc, b), reason="unsupported_language",
+                               language=guess.code) for a, b in groups]
+        probs, known = self.model.score(examples)
         out = []
         for (a, b), idx in groups.items():
-            src = ResolvedActor(a, a, self.dictionary.actors[a].name, self.dictionary.actors[a].kind,
-                                list(doc.mentions_of(a)))
-            tgt = ResolvedActor(b, b, self.dictionary.actors[b].name, self.dictionary.actors[b].kind,
-                                list(doc.mentions_of(b)))
+            src, tgt = self._resolved(doc, a), self._resolved(doc, b)
             out.append(self._judge(doc, src, tgt, [examples[k] for k in idx], probs[idx], known[idx]))
         if explain:
             explain_pairs(self.model, [([examples[k] for k in idx], r) for idx, r in zip(groups.values(), out)])

@@ -15,16 +15,33 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from training.articles import Article, ArticleRecord, DataError, _jsonl, _str_field, parse_date
+from training.articles import Article, ArticleRecord, DataError, _jsonl, _str_field, parse_date, text_lines
+from training.csvcells import csv_records
 
 __all__ = ["read_articles", "iter_articles"]
 
 
+REQUIRED_COLUMNS = ("id", "text")
+
+
+def _check_header(fieldnames, path: Path) -> None:
+    """A CSV of articles needs the columns ``id`` and ``text``: without one, no row could be read."""
+    missing = [c for c in REQUIRED_COLUMNS if c not in (fieldnames or ())]
+    if fieldnames is None:
+        raise DataError(f"{path}: no articles in this file (it is empty)")
+    if missing:
+        raise DataError(f"{path}:1: the header has no column {' or '.join(repr(c) for c in missing)}; articles "
+                        f"need the columns id and text (optional: title, date, url)")
+
+
 def _csv(path: Path) -> Iterator[tuple[str, dict]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
+    reader = csv.DictReader(text_lines(path))
+    try:
+        _check_header(reader.fieldnames, path)
         for row in reader:
             yield f"{path}:{reader.line_num}", row
+    except csv.Error as exc:
+        raise DataError(f"{path}:{reader.line_num}: not a readable CSV row ({exc})") from None
 
 
 def _article(row: dict, where: str, origin: str) -> Article:
@@ -43,7 +60,7 @@ def _read_txt_folder(folder: Path) -> Iterator[Article]:
     if not files:
         raise DataError(f"{folder}: no .txt articles in this folder")
     for path in files:
-        raw = path.read_text(encoding="utf-8")
+        raw = "".join(text_lines(path))
         title, _, body = raw.partition("\n")
         if not body.strip():
             raise DataError(f"{path}:1: article has a title line but no text")
@@ -94,9 +111,10 @@ def _is_table_file(p: Path) -> bool:
     return p.is_file() and (p.name.endswith((".jsonl", ".csv", ".jsonl.gz", ".csv.gz")))
 
 
-def _open_text(path: Path):
-    return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="") if path.suffix == ".gz" \
-        else path.open(encoding="utf-8", newline="")
+def _open_text(path: Path, errors: str = "strict"):
+    # utf-8-sig: a byte-order mark (a CSV saved by Excel) is dropped, not read into the first column's name
+    return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", errors=errors, newline="") \
+        if path.suffix == ".gz" else path.open(encoding="utf-8-sig", errors=errors, newline="")
 
 
 def _stream_rows(path: Path) -> Iterator[tuple[str, dict | None, str | None]]:
@@ -121,14 +139,8 @@ def _stream_rows(path: Path) -> Iterator[tuple[str, dict | None, str | None]]:
                         continue
                     yield where, row, None
         else:
-            with _open_text(path) as fh:
-                reader = csv.DictReader(fh)
-                for row in reader:
-                    where = f"{path}:{reader.line_num}"
-                    if None in row:
-                        yield where, None, f"{where}: more fields than the header names"
-                        continue
-                    yield where, row, None
+            with _open_text(path, errors="surrogateescape") as fh:
+                yield from csv_records(fh, str(path))
     except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:
         yield str(path), None, f"{path}: unreadable ({type(exc).__name__}: {str(exc)[:80]})"
 
@@ -156,6 +168,14 @@ def _iter_one(p: Path, spec: str) -> Iterator[ArticleRecord]:
         for f in files:
             yield from _iter_one(f, str(f))
     elif _is_table_file(p):
+        if p.name.endswith((".csv", ".csv.gz")):
+            with _open_text(p) as fh:
+                try:
+                    _check_header(csv.DictReader(fh).fieldnames, p)
+                except (UnicodeDecodeError, csv.Error):
+                    pass  # the rows' reader names it
+        elif p.stat().st_size == 0:
+            raise DataError(f"{p}: no articles in this file (it is empty)")
         for where, row, error in _stream_rows(p):
             if error is not None:
                 yield ArticleRecord(where, None, error)
@@ -256,6 +276,8 @@ def read_articles(path: str | Path) -> list[Article]:
         articles = list(_read_hf(str(path)))  # a dataset name in the local cache, or a clear DataError
     else:
         raise DataError(f"{path}: not a folder of .txt, a .jsonl or .csv file, or a saved Hugging Face dataset")
+    if not articles:
+        raise DataError(f"{path}: no articles (the file or dataset holds no row)")
     seen: set[str] = set()
     for a in articles:
         if a.id in seen:

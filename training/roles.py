@@ -8,7 +8,11 @@ mention (at most ``WINDOW`` characters before and after it) set :attr:`training.
     A place used as a venue or an address: "a regional summit in Uzbekistan", "talks held in Doha", "based
     in Qatar", "an expert at the American University in Washington", "a Doha-based channel". A capital
     after "to" or "visit" stays an actor ("Xi flew to Moscow"): in CAMEO a visit makes the host a party
-    (042/043). Datelines never reach the rules: :func:`training.text.clean_text` blanks them.
+    (042/043). :func:`training.places.place_role` adds the annotation guide's constructions: "met in
+    Qatar", "strikes in northern Syria", "arrived in", "a port in eastern China", "Iraq's Anbar desert",
+    "imports from China", "in Brussels", "the Iranian-flagged ship" (and the name of a relationship or
+    war, "the U.S.-China relationship", as ``name_part``). Datelines never reach the rules:
+    :func:`training.text.clean_text` blanks them.
 ``name_part``
     Part of an institution's or a thing's name: "the American University", "the Russian Orthodox
     Church", "Turkish Airlines", "Saudi Aramco", "Air France", "the Bank of England". Fixed phrases
@@ -34,6 +38,7 @@ import re
 from collections.abc import Sequence
 
 from training.actors import ActorDictionary, Mention
+from training.places import place_role
 from training.sentences import Sentence
 
 __all__ = ["ROLES", "WINDOW", "assign_roles", "sports_sentence"]
@@ -196,6 +201,9 @@ def _role(m: Mention, kind: str, before: str, after: str, sports: bool) -> str:
     lead = _lead(before)
     if _NAME_AFTER.match(after) or (lead and _NAME_BEFORE.search(before)):
         return "name_part"
+    place = place_role(m.via, kind, before, after)
+    if place:
+        return place
     if m.via != "demonym":
         venue = _LOCATION_BEFORE.search(before) if lead and not _VENUE_TOKENS.isdisjoint(_tokens(before)) else None
         if (venue and (not venue.group(1) or _PHRASE_ENDS.match(after))) or _LOCATION_AFTER.match(after):

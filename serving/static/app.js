@@ -90,6 +90,7 @@ async function analyse(event) {
   const key = $("api-key").value.trim();
   if (key) sessionStorage.setItem("geostance-key", key);
   if (!text.trim()) {
+    clearResults();
     showMessage(box, "error", "Paste a text first.", "The text box is empty.");
     $("text").focus();
     return;
@@ -109,18 +110,38 @@ async function analyse(event) {
     state.selected = -1;
     assignColours();
     renderAll();
-    if (!state.dyads.length) {
+    if (dyads.reason === "unsupported_language") {
+      showMessage(box, "info", `This text is not in English (it reads as ${languageName(dyads.language)}).`,
+        "The model reads English only, so no stance is given" +
+        (state.dyads.length ? ` for its ${state.dyads.length} dyad${state.dyads.length === 1 ? "" : "s"}.` : "."));
+    } else if (!state.dyads.length) {
       showMessage(box, "info", "No dyad in this text.",
         doc.mentions.length ? "No two actors share a sentence." : "No state, bloc or group of the dictionary was found.");
     }
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
+    clearResults();  // the dyads of an earlier text must not stand beside this text's error
     showMessage(box, "error", err.title, err.detail);
   } finally {
     button.disabled = false;
     button.textContent = "Find dyads";
     $("view-text").removeAttribute("aria-busy");
   }
+}
+
+function clearResults() {
+  state.doc = null;
+  state.dyads = [];
+  state.selected = -1;
+  state.colours = new Map();
+  renderAll();
+}
+
+function languageName(code) {
+  try {
+    const name = new Intl.DisplayNames(["en"], { type: "language" }).of(code);
+    return name && name !== code ? `${name}, ${code}` : String(code);
+  } catch (err) { return String(code || "another language"); }
 }
 
 function assignColours() {
@@ -132,7 +153,7 @@ function assignColours() {
 
 function actorNames() {
   const names = new Map();
-  for (const m of state.doc.mentions) names.set(m.code, m.name);
+  for (const m of state.doc ? state.doc.mentions : []) names.set(m.code, m.name);
   for (const d of state.dyads) { names.set(d.source.code, d.source.name); names.set(d.target.code, d.target.name); }
   return names;
 }
@@ -152,8 +173,9 @@ function renderLegend() {
     key.style.background = colour;
     return key;
   });
-  const notes = keys.length ? el("span", { class: "note", text: "Dashed: a mention that is not the actor acting (its role is shown). " +
-    "Selecting a dyad outlines its actors, shades its evidence sentences and underlines the words that drove its stance." }) : null;
+  if (!keys.length) { $("legend").replaceChildren(); return; }
+  const notes = el("span", { class: "note", text: "Dashed: a mention that is not the actor acting (its role is shown). " +
+    "Selecting a dyad outlines its actors, shades its evidence sentences and underlines the words that drove its stance." });
   $("legend").replaceChildren(...keys, notes);
 }
 
@@ -161,7 +183,7 @@ function renderLegend() {
 function renderDoc() {
   const doc = state.doc;
   const box = $("doc");
-  if (!doc) return;
+  if (!doc) { box.replaceChildren(); return; }
   const dyad = state.dyads[state.selected];
   const evidence = new Map();
   const words = [];
@@ -170,7 +192,7 @@ function renderDoc() {
       evidence.set(ev.sentence_index, ev);
       // the words that drove it: the strongest few features toward the dyad's stance (the detail lists more)
       const drivers = ev.explanation ? ev.explanation.toward.filter((c) => c.weight >= MIN_WORD_WEIGHT).slice(0, WORDS_PER_SENTENCE) : [];
-      for (const c of drivers) for (const [a, b] of c.spans) words.push({ start: ev.start + a, end: ev.start + b, c });
+      for (const c of drivers) for (const [a, b] of c.spans) words.push({ start: ev.start + a, end: ev.start + b, c, sentence: ev.text });
     }
   }
   const pairCodes = dyad ? [dyad.source.code, dyad.target.code] : [];
@@ -223,7 +245,7 @@ function sentenceNode(s, ev, inside, ws, dyad, pairCodes) {
     let node = document.createTextNode(piece);
     if (cover.length && piece.trim()) {
       node = el("span", { class: `w-toward st-${dyad.stance}`, title: "pushed toward " + dyad.stance + ":\n" +
-        cover.map((w) => `${w.c.feature} ${fmt(w.c.weight)}`).join("\n") }, piece);
+        cover.map((w) => `${plainWords(w.c, w.sentence, dyad)} ${fmt(w.c.weight)}`).join("\n") }, piece);
     }
     if (!m) { closeMark(); span.append(node); continue; }
     if (m !== markMention) {
@@ -299,10 +321,13 @@ function select(i) {
   if (again) again.focus({ preventScroll: true });
 }
 
-function featureChip(c, dir, sentence) {
-  const words = c.spans.length ? c.spans.map(([a, b]) => sentence.slice(a, b)).join(" … ") : "no span";
-  return el("span", { class: `feat ${dir}`, title: `${c.view} view; tf-idf ${c.value.toFixed(3)}; weight ${fmt(c.weight)}` },
-    c.feature, el("span", { class: "wt", text: fmt(c.weight) }), el("span", { class: "words", text: `“${words}”` }));
+const pairNames = (d) => ({ source: d.source.name, target: d.target.name });
+function featureChip(c, dir, sentence, d) {
+  return window.GeostanceExplain.chip(el, fmt, c, dir, sentence, pairNames(d));
+}
+function plainWords(c, sentence, d) {
+  const x = window.GeostanceExplain.describe(c, sentence, pairNames(d));
+  return x.text ? `“${x.text}”${x.where ? ` ${x.where}` : ""}` : x.flags.join("; ");
 }
 
 function renderDetail() {
@@ -318,16 +343,16 @@ function renderDetail() {
   const items = d.evidence.map((ev) => {
     const x = ev.explanation;
     const why = x ? el("div", { class: "why" },
-      el("div", { class: "row" }, el("span", { class: "lead", text: `toward ${x.label}:` }), ...x.toward.map((c) => featureChip(c, "toward", ev.text))),
-      el("div", { class: "row" }, el("span", { class: "lead", text: `toward ${x.versus}:` }), ...x.against.map((c) => featureChip(c, "against", ev.text)))) : "";
+      el("div", { class: "row" }, el("span", { class: "lead", text: `toward ${x.label}:` }), ...x.toward.map((c) => featureChip(c, "toward", ev.text, d))),
+      el("div", { class: "row" }, el("span", { class: "lead", text: `toward ${x.versus}:` }), ...x.against.map((c) => featureChip(c, "against", ev.text, d)))) : "";
     return el("div", { class: "evi" },
       el("div", { class: "meta" }, el("span", { text: `sentence ${ev.sentence_index}` }), badge(ev.stance), probBar(ev.probabilities),
         x ? el("span", { text: `log-odds ${x.label}/${x.versus} ${fmt(x.logit)}` }) : "",
         el("button", { type: "button", text: "show in text", onclick: () => focusSentence(ev.sentence_index) })),
       el("div", { class: "text" }, markedSentence(ev, d.stance)), why);
   });
-  const note = el("p", { class: "explain-note", text: "Each feature is an n-gram of one of the model's views (actors masked as xsrcx, xtgtx, xothx; words stemmed, tagged by side and direction) with the words it comes from. Its weight is tf-idf × (coefficient of the dyad's stance − coefficient of the runner-up label); with the intercept, a sentence's weights add up to its log-odds. The words underlined in the text are the strongest pushes toward the stance." });
-  box.replaceChildren(head, d.reason ? el("p", { class: "hint", text: `No stance: ${d.reason}` }) : "", ...items, note);
+  const note = el("p", { class: "explain-note", text: "Each chip is a word or phrase of the sentence that pushed toward one label, with where it stands (before or after an actor, between them) and how much it pushed. Open a chip for the model's feature behind it: an n-gram of one of its views (actors masked as xsrcx, xtgtx, xothx; words stemmed, tagged by side and direction). Its weight is tf-idf × (coefficient of the dyad's stance − coefficient of the runner-up label); with the intercept, a sentence's weights add up to its log-odds. The words underlined in the text are the strongest pushes toward the stance." });
+  box.replaceChildren(head, d.reason ? el("p", { class: "hint", text: d.reason === "unsupported_language" ? `No stance: the text is not in English (${languageName(d.language)}).` : `No stance: ${d.reason}` }) : "", ...items, note);
 }
 
 /* The evidence sentence with the words of its strongest pushes toward the stance underlined. */

@@ -64,15 +64,18 @@
       ...m.actors.map((tgt, j) => {
         const net = m.net[i][j];
         if (net === null || src === tgt) return el("td", {}, el("span", { class: "cell empty", "aria-hidden": "true", text: src === tgt ? "" : "·" }));
-        const label = `${m.names[src]} toward ${m.names[tgt]}: net ${G().fmt(net)} over ${m.n[i][j]} articles`;
-        const b = el("button", { type: "button", class: "cell", "aria-label": label, title: label,
-          onclick: () => { $("s-source").value = src; $("s-target").value = tgt; showSeries(); } }, G().fmt(net));
+        const n = m.n[i][j];
+        const label = `${m.names[src]} toward ${m.names[tgt]}: net ${G().fmt(net)} over ${n} article${n === 1 ? "" : "s"}`;
+        // the count beside the net: +1.00 from one article is weaker evidence than +0.86 from seven
+        const b = el("button", { type: "button", class: "cell archive-cell", "aria-label": label, title: label, "data-n": n,
+          onclick: () => { $("s-source").value = src; $("s-target").value = tgt; showSeries(); } },
+        el("span", { class: "net", text: G().fmt(net) }), el("span", { class: "n", text: `n=${n}` }));
         b.style.background = colour(net);
         b.style.color = Math.abs(net) > 0.45 ? "#fff" : "#111827";
         return el("td", {}, b);
       })));
     $("a-matrix").replaceChildren(el("table", { class: "matrix" }, el("thead", {}, head), el("tbody", {}, rows)),
-      el("p", { class: "hint", text: "net = (support − oppose) / articles, from −1 (all oppose) to +1 (all support). Select a cell for its series." }));
+      el("p", { class: "hint", text: "Each cell: net = (support − oppose) / articles, from −1 (all oppose) to +1 (all support), and n, its number of articles (few articles: weak evidence). Select a cell for its series." }));
     return m;
   }
 
@@ -112,11 +115,24 @@
     for (const v of [1, 0, -1]) root.append(svg("text", { x: L - 6, y: y(v) + 4, "text-anchor": "end" }, v > 0 ? "+1" : String(v)));
     root.append(svg("text", { x: 2, y: T + 10 }, "net"));
     const dated = periods.map((p, i) => ({ ...p, i })).filter((p) => p.net !== null);
-    if (dated.length) {
-      const upper = dated.map((p) => `${x(p.i)},${y(p.net_high)}`);
-      const lower = dated.slice().reverse().map((p) => `${x(p.i)},${y(p.net_low)}`);
+    // runs of consecutive periods with articles: the line and the band break at a period with none
+    const runs = [];
+    for (const p of dated) {
+      const run = runs[runs.length - 1];
+      if (run && run[run.length - 1].i === p.i - 1) run.push(p); else runs.push([p]);
+    }
+    for (const run of runs) {
+      if (run.length === 1) {
+        const p = run[0];
+        root.append(svg("line", { class: "band-line", x1: x(p.i), x2: x(p.i), y1: y(p.net_high), y2: y(p.net_low) }));
+        continue;
+      }
+      const upper = run.map((p) => `${x(p.i)},${y(p.net_high)}`);
+      const lower = run.slice().reverse().map((p) => `${x(p.i)},${y(p.net_low)}`);
       root.append(svg("polygon", { class: "band", points: upper.concat(lower).join(" ") }));
-      root.append(svg("polyline", { class: "line", points: dated.map((p) => `${x(p.i)},${y(p.net)}`).join(" ") }));
+      root.append(svg("polyline", { class: "line", points: run.map((p) => `${x(p.i)},${y(p.net)}`).join(" ") }));
+    }
+    if (dated.length) {
       for (const p of dated) {
         const dot = svg("circle", { cx: x(p.i), cy: y(p.net), r: 3, fill: "#1d4ed8" });
         dot.append(svg("title", {}, `${p.period}: net ${p.net.toFixed(2)} [${p.net_low.toFixed(2)}, ${p.net_high.toFixed(2)}], ${p.n} articles`));

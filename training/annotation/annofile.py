@@ -19,10 +19,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from training.articles import LABELS, DataError, read_annotations
+from training.articles import LABELS, DataError, read_annotations, text_lines
+from training.csvcells import protect, unprotect
 
 __all__ = ["FIELDS", "EXPORT_COLUMNS", "annotation_row", "append_row", "remove_row", "repair", "annotated_keys",
-           "write_proposals", "read_labelled_proposals", "import_rows"]
+           "write_proposals", "read_labelled_proposals", "import_rows", "session"]
 
 log = logging.getLogger(__name__)
 FIELDS = ("doc_id", "source", "target", "label", "sentence")
@@ -45,6 +46,32 @@ def _locked(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def session(path: str | Path) -> Iterator[None]:
+    """Hold ``<path>.session`` for a whole labelling session (or import), so that two sessions never
+    propose and store the same pairs with conflicting labels.
+
+    Raises
+    ------
+    DataError
+        If another session (or import) holds it, naming the file.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = open(path.with_name(path.name + ".session"), "a")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        lock.close()
+        raise DataError(f"{path}: another labelling session (or --import) is writing this file; finish it "
+                        "first, or label into another --out file") from None
+    try:
+        yield
+    finally:
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
 
 
 def _line(row: dict) -> str:
@@ -108,15 +135,19 @@ def repair(path: str | Path) -> bool:
     if not path.exists():
         return False
     with _locked(path):
-        text = path.read_text(encoding="utf-8")
-        if not text or text.endswith("\n"):
+        data = path.read_bytes()  # bytes: a write torn inside a multibyte character must not stop the repair
+        if not data or data.endswith(b"\n"):
             return False
-        head, _, last = text.rpartition("\n")
+        head, _, last = data.rpartition(b"\n")
         try:
-            json.loads(last)
-            fixed = text + "\n"
-        except json.JSONDecodeError:
-            fixed = head + "\n" if head else ""
+            json.loads(last.decode("utf-8"))
+            fixed = data.decode("utf-8") + "\n"
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            try:
+                fixed = head.decode("utf-8") + "\n" if head else ""
+            except UnicodeDecodeError as exc:
+                line = head[:exc.start].count(b"\n") + 1
+                raise DataError(f"{path}:{line}: not UTF-8 text; nothing repaired") from None
             log.warning("%s: dropped an incomplete last line (an interrupted write)", path)
         _rewrite(path, [fixed])
     return True
@@ -158,33 +189,38 @@ def write_proposals(path: str | Path, rows: Sequence[dict]) -> None:
         if path.suffix == ".csv":
             writer = csv.DictWriter(fh, fieldnames=EXPORT_COLUMNS)
             writer.writeheader()
-            writer.writerows({**{c: r.get(c, "") for c in EXPORT_COLUMNS}, "label": ""} for r in rows)
+            writer.writerows({**{c: _cell(r.get(c, "")) for c in EXPORT_COLUMNS}, "label": ""} for r in rows)
         else:
             fh.writelines(json.dumps({**{c: r.get(c, "") for c in EXPORT_COLUMNS}, "label": ""},
                                      ensure_ascii=False) + "\n" for r in rows)
 
 
+def _cell(value):
+    return protect(value) if isinstance(value, str) else value
+
+
 def _proposal_rows(path: Path) -> Iterator[tuple[str, dict]]:
     if path.suffix == ".csv":
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            missing = [c for c in ("doc_id", "sentence", "source", "target", "label") if c not in (reader.fieldnames
-                                                                                                    or [])]
-            if missing:
-                raise DataError(f"{path}:1: missing column(s) {', '.join(missing)}")
+        reader = csv.DictReader(text_lines(path))
+        missing = [c for c in ("doc_id", "sentence", "source", "target", "label") if c not in (reader.fieldnames
+                                                                                                or [])]
+        if missing:
+            raise DataError(f"{path}:1: missing column(s) {', '.join(missing)}")
+        try:
             for row in reader:
-                yield f"{path}:{reader.line_num}", row
+                yield f"{path}:{reader.line_num}", {k: unprotect(v) for k, v in row.items()}
+        except csv.Error as exc:
+            raise DataError(f"{path}:{reader.line_num}: not a readable CSV row ({exc})") from None
     elif path.suffix == ".jsonl":
-        with path.open(encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh, 1):
-                if line.strip():
-                    try:
-                        row = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        raise DataError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
-                    if not isinstance(row, dict):
-                        raise DataError(f"{path}:{lineno}: expected a JSON object")
-                    yield f"{path}:{lineno}", row
+        for lineno, line in enumerate(text_lines(path), 1):
+            if line.strip():
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise DataError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
+                if not isinstance(row, dict):
+                    raise DataError(f"{path}:{lineno}: expected a JSON object")
+                yield f"{path}:{lineno}", row
     else:
         raise DataError(f"{path}: --import needs a .jsonl or .csv file")
 

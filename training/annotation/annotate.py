@@ -26,6 +26,7 @@ from training.actors import default_dictionary
 from training.annotation import annofile
 from training.annotation.select import STRATEGIES, Proposal, propose
 from training.articles import LABELS, DataError
+from training.language import skipped_text
 from training.model import DEFAULT_MODEL_PATH, ModelError, load_model
 from training.reading import read_articles
 
@@ -154,7 +155,9 @@ def run(args, *, input_fn=input, output: TextIO | None = None) -> int:
     """The command with parsed arguments; raises DataError or ModelError on bad input."""
     output = output or sys.stdout
     if args.import_:
-        added = annofile.import_rows(args.out, annofile.read_labelled_proposals(args.import_))
+        rows = annofile.read_labelled_proposals(args.import_)
+        with annofile.session(args.out):
+            added = annofile.import_rows(args.out, rows)
         output.write(f"imported {added} labels into {args.out}\n")
         return 0
     if not args.articles:
@@ -162,8 +165,15 @@ def run(args, *, input_fn=input, output: TextIO | None = None) -> int:
     for flag, value in (("--batch", args.batch), ("--proposals", args.proposals), ("--per-article", args.per_article)):
         if value is not None and value < 1:
             raise DataError(f"{flag} must be at least 1, got {value}")
+    articles = [a for path in args.articles for a in read_articles(path)]  # bad input stops before the model loads
+    if args.export:
+        return _propose(args, articles, output)
+    with annofile.session(args.out):  # held from reading what is labelled to the last answer
+        return _propose(args, articles, output, input_fn=input_fn)
+
+
+def _propose(args, articles, output: TextIO, *, input_fn=input) -> int:
     model, dictionary = load_model(args.model), default_dictionary()
-    articles = [a for path in args.articles for a in read_articles(path)]
     annofile.repair(args.out)
 
     def resolve(name):
@@ -171,9 +181,12 @@ def run(args, *, input_fn=input, output: TextIO | None = None) -> int:
         return actor.code if actor else name
 
     skip = annofile.annotated_keys(args.out, resolve)
+    non_english: list[dict] = []
     proposals = propose(articles, model, dictionary, n=args.proposals, skip=skip, strategy=args.strategy,
-                        per_article=args.per_article)
+                        per_article=args.per_article, non_english=non_english)
     log.info("%d articles, %d already labelled, %d proposals", len(articles), len(skip), len(proposals))
+    if non_english:
+        output.write(skipped_text(non_english))
     if not proposals:
         output.write("nothing to propose: no unlabelled pair of actors sharing a sentence\n")
         return 0
@@ -187,7 +200,7 @@ def run(args, *, input_fn=input, output: TextIO | None = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None, *, input_fn=input, output: TextIO | None = None) -> int:
-    """Command-line entry point; returns the exit code (0 ok, 2 bad input or model)."""
+    """Command-line entry point; returns the exit code (0 ok, 2 bad input or model, 130 interrupted)."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
@@ -197,6 +210,9 @@ def main(argv: Sequence[str] | None = None, *, input_fn=input, output: TextIO | 
     except (DataError, ModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"interrupted: every label given so far is in {args.out}", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

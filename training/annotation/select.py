@@ -20,6 +20,7 @@ import numpy as np
 from training.articles import LABELS
 from training.document import prepare
 from training.examples import candidate_examples
+from training.language import detect_language
 from training.limits import LimitExceeded
 
 __all__ = ["STRATEGIES", "uncertainty", "select", "candidate_key", "Proposal", "propose"]
@@ -157,7 +158,7 @@ class Proposal:
 
 
 def propose(articles, model, dictionary, *, n: int, skip=(), strategy: str = "margin",
-            per_article: int | None = 2) -> list[Proposal]:
+            per_article: int | None = 2, non_english: list | None = None) -> list[Proposal]:
     """The ``n`` most informative directed pairs of the articles, skipping keys already labelled.
 
     Parameters
@@ -170,6 +171,9 @@ def propose(articles, model, dictionary, *, n: int, skip=(), strategy: str = "ma
         Keys of :func:`training.annotation.select.candidate_key`.
     strategy : {"margin", "entropy"}, default="margin"
     per_article : int or None, default=2
+    non_english : list, optional
+        Filled with ``{"id", "language"}`` of the articles skipped as not English (the model reads
+        English only).
 
     Returns
     -------
@@ -179,6 +183,11 @@ def propose(articles, model, dictionary, *, n: int, skip=(), strategy: str = "ma
     examples, meta = [], {}
     for article in articles:
         doc = prepare(article.text, dictionary, doc_id=article.id, date=article.date)
+        guess = detect_language(doc.text)
+        if not guess.english:
+            if non_english is not None:
+                non_english.append({"id": article.id, "language": guess.code})
+            continue
         try:
             found = candidate_examples(doc)
         except LimitExceeded as exc:

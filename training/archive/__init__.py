@@ -28,8 +28,16 @@ from training.archive.execution import ArchiveError, Summary
 from training.archive.job import run
 from training.archive.plots import FREQS, plot_matrix, plot_series
 from training.archive.series import SERIES_COLUMNS, dyad_series, net_interval, stance_matrix
-from training.archive.tables import SENTENCE_SCHEMA, TABLE_COLUMNS, TABLE_SCHEMA, read_table, write_table
+from training.archive.tables import (
+    SENTENCE_SCHEMA,
+    TABLE_COLUMNS,
+    TABLE_SCHEMA,
+    read_table,
+    table_metadata,
+    write_table,
+)
 
-__all__ = ["run", "ArchiveError", "Summary", "Coder", "CodingConfig", "code_partition", "TABLE_SCHEMA",
+__all__ = ["run", "table_metadata",
+           "ArchiveError", "Summary", "Coder", "CodingConfig", "code_partition", "TABLE_SCHEMA",
            "SENTENCE_SCHEMA", "write_table", "TABLE_COLUMNS", "SERIES_COLUMNS", "FREQS", "read_table", "dyad_series",
            "stance_matrix", "net_interval", "plot_series", "plot_matrix"]

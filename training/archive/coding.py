@@ -7,6 +7,10 @@ Each article goes through :func:`training.examples.prepare` and :func:`~training
 :meth:`training.predict.StancePredictor.dyads` decides it. A pair whose sentences hold no word the model
 knows gets no row (the service answers ``no_known_words`` for it).
 
+An article that :func:`training.language.detect_language` finds not in English is skipped with reason
+``unsupported_language`` (the model reads English only) and counted, with its language, in the summary
+and in the table's metadata.
+
 The model and dictionary are loaded once per process (a worker of a pool or of a Dask cluster) and kept
 for every partition it codes.
 """
@@ -25,6 +29,7 @@ from training.articles import LABELS, ArticleRecord
 from training.document import prepare
 from training.dyads import aggregate, by_dyad
 from training.examples import candidate_examples
+from training.language import detect_language
 from training.limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from training.model import StanceModel, load_model
 from training.text import has_words
@@ -95,7 +100,8 @@ class Coder:
             ``config.schema``; articles in the given order, pairs in order of first co-occurrence.
         stats : dict
             ``articles`` (coded), ``sentences``, ``dyads`` (rows), ``no_known_words`` (pairs without a
-            row) and ``skipped``: a list of ``{"where", "reason", "detail"}``.
+            row) and ``skipped``: a list of ``{"where", "reason", "detail"}`` (and ``"language"`` for
+            reason ``unsupported_language``: an article not in English, which is not coded).
         """
         wanted = set(config.actors) if config.actors is not None else None
         stats = {"articles": 0, "sentences": 0, "dyads": 0, "no_known_words": 0, "skipped": []}
@@ -105,10 +111,22 @@ class Coder:
                 stats["skipped"].append({"where": record.where, "reason": "bad_row", "detail": record.error})
                 continue
             a = record.article
+            if len(a.text) > config.limits.max_text_chars:  # the service's cap: checked before any work
+                stats["skipped"].append({"where": record.where, "reason": "max_text_chars", "detail":
+                                         f"{record.where}: article {a.id!r}: the text is {len(a.text):,} characters "
+                                         f"long, the limit is {config.limits.max_text_chars:,} (max_text_chars)"})
+                continue
             doc = prepare(a.text, self.dictionary, doc_id=a.id, date=a.date)
             if not has_words(doc.text):
                 stats["skipped"].append({"where": record.where, "reason": "no_words",
                                          "detail": f"{record.where}: article {a.id!r} has no words to read"})
+                continue
+            guess = detect_language(doc.text)
+            if not guess.english:
+                stats["skipped"].append({"where": record.where, "reason": "unsupported_language",
+                                         "language": guess.code,
+                                         "detail": f"{record.where}: article {a.id!r} is not in English (read as "
+                                                   f"{guess.code!r}); the model reads English only"})
                 continue
             try:
                 found = candidate_examples(doc, actors=wanted, limits=config.limits)

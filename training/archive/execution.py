@@ -30,6 +30,7 @@ class Summary:
     skipped: list = dataclasses.field(default_factory=list)
     parts: int = 0
     reused: int = 0
+    recoded: int = 0
     seconds: float = 0.0
     complete: bool = False
 
@@ -39,6 +40,18 @@ class Summary:
         self.skipped.extend(stats["skipped"])
         self.parts += 1
 
+    def languages(self) -> dict[str, int]:
+        """Articles skipped as not English, by detected language, most frequent first."""
+        found = Counter(s.get("language", "und") for s in self.skipped if s["reason"] == "unsupported_language")
+        return dict(found.most_common())
+
+    def metadata(self) -> dict:
+        """What the table's metadata records of the run: counts of articles coded and skipped by reason, and
+        the languages of those not in English."""
+        return {"articles": self.articles, "sentences": self.sentences, "dyads": self.dyads,
+                "skipped": dict(Counter(s["reason"] for s in self.skipped).most_common()),
+                "unsupported_language": sum(self.languages().values()), "languages": self.languages()}
+
     def report(self, *, show: int = 20) -> str:
         rate = self.sentences / self.seconds if self.seconds > 0 else 0.0
         reasons = Counter(s["reason"] for s in self.skipped)
@@ -46,9 +59,15 @@ class Summary:
                  f"in {self.seconds:.1f} s ({rate:,.0f} sentences/s; {self.parts} parts, {self.reused} reused)",
                  f"skipped {len(self.skipped):,} articles" + (": " + ", ".join(
                      f"{n} {r}" for r, n in sorted(reasons.items())) if reasons else "")]
+        languages = self.languages()
+        if languages:
+            lines.append(f"not in English (not coded): {sum(languages.values()):,} articles ("
+                         + ", ".join(f"{code} {n:,}" for code, n in languages.items()) + ")")
         lines += [f"  {s['detail']}" for s in self.skipped[:show]]
         if len(self.skipped) > show:
             lines.append(f"  ... and {len(self.skipped) - show:,} more")
+        if self.recoded:
+            lines.append(f"{self.recoded} damaged part(s) did not match their sha256 and were coded again")
         if self.no_known_words:
             lines.append(f"{self.no_known_words:,} pairs had no word the model knows and got no row")
         return "\n".join(lines)
@@ -76,15 +95,20 @@ class _Inline:
 
 class _Pool:
     """N local processes. Where processes can fork (Linux), they start with the model this process has
-    loaded already; elsewhere each loads it once, on its first partition."""
+    loaded already; elsewhere each loads it once, on its first partition. Each exits on its own once this
+    process has gone (:func:`training.lifeline.watch_parent`), and none holds the parts' lock."""
 
     inline = False
 
     def __init__(self, workers: int):
         import multiprocessing
+        import os
+
+        from training.lifeline import watch_parent
 
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        self.pool = futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+        self.pool = futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                                                initializer=watch_parent, initargs=(os.getpid(),))
 
     def submit(self, fn, *args):
         return self.pool.submit(fn, *args)

@@ -24,25 +24,30 @@ from pathlib import Path
 from training.archive.coding import _CODERS, Coder, CodingConfig, code_partition, model_key
 from training.archive.execution import ArchiveError, Bar, Summary, account
 from training.archive.execution import engine as make_engine
-from training.archive.parts import PartStore
+from training.archive.parts import PartStore, file_sha256
 from training.archive.tables import table_format, write_table
 from training.articles import ArticleRecord, DataError
 from training.limits import DEFAULT_LIMITS, Limits
 from training.model import DEFAULT_MODEL_PATH, ModelError, load_model
 from training.reading import iter_articles
 
-__all__ = ["ArchiveError", "Summary", "run", "main"]
+__all__ = ["ArchiveError", "Summary", "run", "main", "auto_chunk_size"]
 
 log = logging.getLogger("training.archive")
 
+MAX_CHUNK = 500  # articles per partition of a large archive: memory per worker stays flat
+MIN_CHUNK = 10  # below this, a partition's overhead (hand-off, part file) outweighs its coding
+TARGET_PARTS = 16  # a small archive is cut into this many partitions, so up to 16 workers share it
+
 
 def _fingerprint(path: str) -> list:
+    """An input's identity for resuming: its path and the sha256 of its bytes (of each file of a folder), so
+    an edit that keeps the size and modification time is still seen."""
     p = Path(path)
     if p.is_file():
-        st = p.stat()
-        return [str(p.resolve()), st.st_size, st.st_mtime_ns]
+        return [str(p.resolve()), p.stat().st_size, file_sha256(p)]
     if p.is_dir():
-        return [str(p.resolve()), sorted([f.name, f.stat().st_size, f.stat().st_mtime_ns]
+        return [str(p.resolve()), sorted([f.name, f.stat().st_size, file_sha256(f)]
                                          for f in p.iterdir() if f.is_file())]
     return [path]  # a dataset name in the local Hugging Face cache
 
@@ -61,9 +66,30 @@ def _partitions(paths: Sequence[str], size: int, strict: bool) -> Iterator[tuple
         yield index, chunk
 
 
+def auto_chunk_size(paths: Sequence[str]) -> int:
+    """Articles per partition sized to the input: ``ceil(n / 16)`` within [10, 500].
+
+    Counts the articles (bad rows too) of ``paths`` up to ``16 * 500``; an archive that large gets 500. The
+    size depends on the input alone, not on ``--workers``, so a run may resume in another mode.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    DataError
+        If an input cannot be read as articles (missing, empty, a CSV without ``id`` or ``text``).
+    """
+    seen: set[str] = set()
+    records = itertools.chain.from_iterable(iter_articles(p, seen=seen) for p in paths)
+    n = sum(1 for _ in itertools.islice(records, TARGET_PARTS * MAX_CHUNK))
+    return min(MAX_CHUNK, max(MIN_CHUNK, -(-n // TARGET_PARTS)))
+
+
 def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAULT_MODEL_PATH,
         actors: Sequence[str] | None = None, sentences: bool = False, workers: int = 1, dask=None,
-        strict: bool = False, chunk_size: int = 500, limits: Limits = DEFAULT_LIMITS,
+        strict: bool = False, chunk_size: int | None = None, limits: Limits = DEFAULT_LIMITS,
         max_parts: int | None = None, progress: bool = True) -> Summary:
     """Code the articles of ``paths`` into the dyad table ``out``.
 
@@ -84,8 +110,8 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
         A scheduler address, ``"local"``, or a client.
     strict : bool, default=False
         Stop at the first bad article instead of skipping it.
-    chunk_size : int, default=500
-        Articles per partition (and per part file).
+    chunk_size : int, optional
+        Articles per partition (and per part file); by default sized to the input (:func:`auto_chunk_size`).
     limits : Limits, default=DEFAULT_LIMITS
     max_parts : int, optional
         Stop after writing this many new parts (to test resumption); the result is not complete.
@@ -103,6 +129,8 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
     """
     table_format(out)
     started = time.monotonic()
+    if chunk_size is None:  # also reads every input once before the model loads: a bad one stops here
+        chunk_size = auto_chunk_size([str(p) for p in paths])
     model = load_model(model_path)
     key = model_key(model)
     config = CodingConfig(str(Path(model_path).resolve()), key, None, sentences, limits)
@@ -110,7 +138,7 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
     if actors is not None:
         config = dataclasses.replace(config, actors=_resolve_actors(actors))
     arguments = {"inputs": [_fingerprint(str(p)) for p in paths], "model": key, "actors": config.actors,
-                 "sentences": sentences, "chunk_size": chunk_size, "limits": dataclasses.asdict(limits), "v": 1}
+                 "sentences": sentences, "chunk_size": chunk_size, "limits": dataclasses.asdict(limits), "v": 2}
     digest = hashlib.sha256(json.dumps(arguments, sort_keys=True, default=str).encode()).hexdigest()
     store, summary = PartStore(out), Summary()
     store.open(digest, arguments)
@@ -124,12 +152,14 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
         for f in done:
             pending.discard(f)
             index, table, stats = f.result()
-            if strict and stats["skipped"]:
-                raise ArchiveError(f"{stats['skipped'][0]['detail']} (--strict stops at the first bad article)")
+            bad = [s for s in stats["skipped"] if s["reason"] != "unsupported_language"]  # not broken: skipped
+            if strict and bad:
+                raise ArchiveError(f"{bad[0]['detail']} (--strict stops at the first bad article)")
             store.write(index, table, stats)
             written += 1
             account(summary, stats, bar, started)
 
+    failed = True
     try:
         for index, records in _partitions([str(p) for p in paths], chunk_size, strict):
             n_parts = index + 1
@@ -146,6 +176,7 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
             pending.add(engine.submit(code_partition, index, records, config))
         while pending:
             harvest(engine.wait_first(pending))
+        failed = False
     except (ArchiveError, DataError):
         raise
     except ModelError as exc:
@@ -155,11 +186,14 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
             f.cancel()
         engine.close()
         bar.close()
+        if failed:  # a run that wrote no part leaves no folder to block the next one
+            store.remove_if_unused()
         store.close()
+    summary.recoded = len(store.damaged)
     summary.seconds = time.monotonic() - started
     if stopped:
         return summary
-    write_table(store.tables(n_parts), out, config.schema)
+    write_table(store.tables(n_parts), out, config.schema, metadata=summary.metadata())
     store.remove()
     summary.seconds = time.monotonic() - started
     summary.complete = True
@@ -206,7 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--workers", type=_positive, default=1, help="local processes (default: %(default)s)")
     ap.add_argument("--dask", metavar="ADDRESS", help="run on a Dask cluster: a scheduler address, or 'local'")
     ap.add_argument("--strict", action="store_true", help="stop at the first bad article instead of skipping it")
-    ap.add_argument("--chunk-size", type=_positive, default=500, help="articles per part (default: %(default)s)")
+    ap.add_argument("--chunk-size", type=_positive,
+                    help=f"articles per part (default: sized to the input, {MIN_CHUNK} to {MAX_CHUNK})")
     ap.add_argument("--max-parts", type=_positive, help="stop after writing N new parts (a later run resumes)")
     ap.add_argument("--no-progress", action="store_true", help="no progress bar")
     return ap
@@ -229,6 +264,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ArchiveError, DataError, ModelError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"interrupted: the finished parts in {args.out}.parts/ are kept; run the same command again to "
+              "continue", file=sys.stderr)
+        return 130
     print(summary.report(), file=sys.stderr)
     if not summary.complete:
         print(f"stopped after {args.max_parts} new parts; run the same command again to continue", file=sys.stderr)

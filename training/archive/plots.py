@@ -16,7 +16,8 @@ import pandas as pd
 
 __all__ = ["FREQS", "plot_series", "plot_matrix"]
 
-FREQS = {"D": "day", "W": "week", "M": "month", "Y": "year"}
+FREQS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
+MAX_PERIOD_TICKS = 16
 
 
 def _pyplot():
@@ -28,7 +29,21 @@ def _pyplot():
     return plt
 
 
-def plot_series(series: Sequence[tuple[str, pd.DataFrame]], path: str | Path, *, title: str, freq: str = "M") -> None:
+def _period_ticks(series: Sequence[tuple[str, pd.DataFrame]], freq: str):
+    """Tick positions (each period's middle) and labels (``2022``, ``2022Q3``, ``2022-09``), or None.
+
+    None (dates chosen by matplotlib) for many short periods; a year or a quarter is always labelled by
+    its name at its middle, so the directions drawn side by side sit on either side of their period's tick.
+    """
+    periods = sorted({p for _, s in series if not s.empty for p in s["period"]})
+    if not periods or (len(periods) > MAX_PERIOD_TICKS and freq not in ("Q", "Y")):
+        return None
+    step = -(-len(periods) // MAX_PERIOD_TICKS)
+    shown = periods[::step]
+    return ([p.start_time + (p.end_time - p.start_time) / 2 for p in shown], [str(p) for p in shown])
+
+
+def plot_series(series: Sequence[tuple[str, pd.DataFrame]], path: str | Path, *, title: str, freq: str = "M"):
     """Draw net stance with its 95% interval (top) and article counts (bottom) for one or more dyads.
 
     Parameters
@@ -39,6 +54,11 @@ def plot_series(series: Sequence[tuple[str, pd.DataFrame]], path: str | Path, *,
         The PNG to write.
     title : str
     freq : str, default="M"
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn (already written and closed), for inspection.
     """
     plt = _pyplot()
     import matplotlib.dates as mdates
@@ -72,9 +92,14 @@ def plot_series(series: Sequence[tuple[str, pd.DataFrame]], path: str | Path, *,
     axn.set_ylabel("articles")
     axn.set_xlabel(FREQS[freq])
     axn.grid(axis="y", color="0.9")
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
-    axn.xaxis.set_major_locator(locator)
-    axn.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ticks = _period_ticks(series, freq)
+    if ticks is None:
+        locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+        axn.xaxis.set_major_locator(locator)
+        axn.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    else:
+        few = len(ticks[1]) <= 8
+        axn.set_xticks(ticks[0], ticks[1], rotation=0 if few else 45, ha="center" if few else "right", fontsize=8)
     for a in (ax, axn):
         a.spines[["top", "right"]].set_visible(False)
     fig.text(0.99, 0.005, "Net stance per period with a 95% interval (adjusted Wald); bars: articles coded.",
@@ -82,6 +107,7 @@ def plot_series(series: Sequence[tuple[str, pd.DataFrame]], path: str | Path, *,
     fig.tight_layout()
     fig.savefig(path, dpi=130)
     plt.close(fig)
+    return fig
 
 
 def plot_matrix(matrix: pd.DataFrame, path: str | Path, *, title: str) -> None:

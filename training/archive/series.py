@@ -35,11 +35,17 @@ import pandas as pd
 from training.archive.plots import FREQS, plot_matrix, plot_series
 from training.archive.tables import TABLE_COLUMNS, read_table
 from training.articles import LABELS, DataError
+from training.limits import MAX_PERIODS, LimitExceeded
 
 __all__ = ["TABLE_COLUMNS", "SERIES_COLUMNS", "FREQS", "read_table", "dyad_series", "stance_matrix",
-           "net_interval", "plot_series", "plot_matrix", "main"]
+           "net_interval", "find_actor", "format_series", "plot_series", "plot_matrix", "main", "MAX_PERIODS",
+           "TooManyPeriods"]
 
 log = logging.getLogger("training.series")
+
+class TooManyPeriods(DataError, LimitExceeded):
+    """A dyad's dates span more periods than ``max_periods`` at the chosen frequency."""
+
 
 SERIES_COLUMNS = ("period", "n_support", "n_oppose", "n_neutral", "n", "net", "net_low", "net_high")
 Z95 = 1.959963984540054
@@ -72,7 +78,8 @@ def _match(table: pd.DataFrame, side: str, actor: str) -> pd.Series:
     return (table[side].astype(str).str.casefold() == key) | (table[f"{side}_name"].astype(str).str.casefold() == key)
 
 
-def dyad_series(table: pd.DataFrame, source: str, target: str, *, freq: str = "M") -> pd.DataFrame:
+def dyad_series(table: pd.DataFrame, source: str, target: str, *, freq: str = "M",
+                max_periods: int = MAX_PERIODS) -> pd.DataFrame:
     """Counts and net stance of ``source`` toward ``target`` per period.
 
     Parameters
@@ -81,8 +88,11 @@ def dyad_series(table: pd.DataFrame, source: str, target: str, *, freq: str = "M
         A dyad table (:func:`read_table`).
     source, target : str
         Actor codes (``CHN``) or names as in the table (``China``); case does not matter.
-    freq : {"D", "W", "M", "Y"}, default="M"
-        Day, week (Monday to Sunday), month or year.
+    freq : {"D", "W", "M", "Q", "Y"}, default="M"
+        Day, week (Monday to Sunday), month, quarter or year.
+    max_periods : int, default=MAX_PERIODS
+        Most periods the series may span, checked before any is built (dates from year 1 to 9999 would
+        be 3.6 million days).
 
     Returns
     -------
@@ -95,6 +105,9 @@ def dyad_series(table: pd.DataFrame, source: str, target: str, *, freq: str = "M
     ------
     DataError
         On an unknown ``freq``.
+    TooManyPeriods
+        If the dyad's first and last dated articles are more than ``max_periods`` periods apart (a
+        :class:`DataError` and a :class:`~training.limits.LimitExceeded`).
     """
     if freq not in FREQS:
         raise DataError(f"--freq {freq!r}: expected one of {', '.join(FREQS)}")
@@ -102,6 +115,12 @@ def dyad_series(table: pd.DataFrame, source: str, target: str, *, freq: str = "M
     if rows.empty:
         return pd.DataFrame({c: pd.Series(dtype="period[D]" if c == "period" else float) for c in SERIES_COLUMNS})
     periods = pd.DatetimeIndex(rows["date"]).to_period(freq)
+    first, last = periods.min(), periods.max()
+    span = last.ordinal - first.ordinal + 1
+    if span > max_periods:
+        raise TooManyPeriods("max_periods", max_periods, span,
+                             f"the dyad's dated articles run from {first} to {last}, too many periods at "
+                             f"freq {freq} (choose a longer one, or a narrower table)")
     counts = pd.crosstab(periods, rows["stance"].to_numpy()).reindex(columns=list(LABELS), fill_value=0)
     full = pd.period_range(periods.min(), periods.max(), freq=periods.freq)
     counts = counts.reindex(full, fill_value=0)
@@ -113,6 +132,39 @@ def dyad_series(table: pd.DataFrame, source: str, target: str, *, freq: str = "M
         out["net"] = np.where(out["n"] > 0, (out["n_support"] - out["n_oppose"]) / out["n"].where(out["n"] > 0), np.nan)
     out["net_low"], out["net_high"] = net_interval(out["n_support"], out["n_oppose"], out["n"])
     return out
+
+
+def find_actor(table: pd.DataFrame, actor: str, flag: str) -> str:
+    """The code of ``actor`` in the table: a code or a name as written there, or any name the dictionary knows.
+
+    Raises
+    ------
+    DataError
+        If no row of the table has that actor as source or target; names its most frequent actors.
+    """
+    if (_match(table, "source", actor) | _match(table, "target", actor)).any():
+        return actor
+    from training.actors import default_dictionary
+
+    known = default_dictionary().resolve(actor)
+    if known is not None and ((table["source"] == known.code) | (table["target"] == known.code)).any():
+        return known.code
+    freq = pd.concat([table["source"], table["target"]]).value_counts()
+    names = dict(zip(table["source"], table["source_name"])) | dict(zip(table["target"], table["target_name"]))
+    top = ", ".join(f"{code} ({names.get(code, code)})" for code in freq.index[:10]) or "none: the table is empty"
+    shown = actor.strip()[:40]
+    raise DataError(f"{flag} {shown!r}: no row of the table has this actor"
+                    + (f" ({known.code}, {known.name})" if known is not None else "")
+                    + f"; its most frequent actors: {top}")
+
+
+def format_series(frame: pd.DataFrame) -> str:
+    """A series as an aligned text table (net stance and interval to 2 decimals, empty periods with ``-``)."""
+    shown = frame.copy()
+    shown["period"] = shown["period"].astype(str)
+    for c in ("net", "net_low", "net_high"):
+        shown[c] = [f"{v:+.2f}" if pd.notna(v) else "-" for v in shown[c]]
+    return shown.to_string(index=False)
 
 
 def _window(table: pd.DataFrame, start, end) -> pd.DataFrame:
@@ -190,8 +242,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--source", help="source actor (code or name as in the table)")
     ap.add_argument("--target", help="target actor")
     ap.add_argument("--both", action="store_true", help="also the reverse direction, on the same figure")
-    ap.add_argument("--freq", default="M", choices=list(FREQS), help="period: D, W, M or Y (default: %(default)s)")
-    ap.add_argument("--out", type=Path, help="series table (.csv or .parquet)")
+    ap.add_argument("--freq", default="M", choices=list(FREQS),
+                    help="period: D (day), W (week), M (month), Q (quarter) or Y (year) (default: %(default)s)")
+    ap.add_argument("--out", type=Path, help="series table (.csv or .parquet); without it the table is printed")
     ap.add_argument("--plot", type=Path, help="series figure (.png)")
     ap.add_argument("--matrix", type=Path, help="source x target heatmap of net stance (.png)")
     ap.add_argument("--top", type=int, default=15, help="actors in the matrix (default: %(default)s)")
@@ -213,7 +266,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         table = read_table(args.table)
         if args.source is not None:
-            pairs = [(args.source, args.target)] + ([(args.target, args.source)] if args.both else [])
+            source, target = find_actor(table, args.source, "--source"), find_actor(table, args.target, "--target")
+            pairs = [(source, target)] + ([(target, source)] if args.both else [])
             results = []
             for a, b in pairs:
                 s = dyad_series(table, a, b, freq=args.freq)
@@ -222,6 +276,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 name_b = rows["target_name"].iloc[0] if len(rows) else b
                 results.append((f"{name_a} -> {name_b}", a, b, s))
                 print(f"{name_a} -> {name_b}: {int(s['n'].sum())} articles in {len(s)} periods", file=sys.stdout)
+                if not args.out and not s.empty:
+                    print(format_series(s), file=sys.stdout)
             if args.out:
                 frames = [s.assign(source=a, target=b) for _, a, b, s in results]
                 _write(pd.concat(frames, ignore_index=True)[["source", "target", *SERIES_COLUMNS]], args.out)
@@ -237,6 +293,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
     return 0
 
 

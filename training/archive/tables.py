@@ -16,13 +16,16 @@ import pyarrow.parquet as pq
 
 from training.archive.parts import atomic_path
 from training.articles import LABELS, DataError
+from training.csvcells import protect, unprotect
 
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["TABLE_SCHEMA", "SENTENCE_SCHEMA", "TABLE_COLUMNS", "FORMATS", "write_table", "table_format", "read_table"]
+__all__ = ["TABLE_SCHEMA", "SENTENCE_SCHEMA", "TABLE_COLUMNS", "FORMATS", "write_table", "table_format", "read_table",
+           "table_metadata"]
 
 FORMATS = (".parquet", ".csv", ".jsonl")
+METADATA_KEY = b"geostance"
 
 _ACTORS = [("source", pa.string()), ("source_name", pa.string()), ("source_kind", pa.string()),
            ("target", pa.string()), ("target_name", pa.string()), ("target_kind", pa.string())]
@@ -62,7 +65,7 @@ def _csv_cell(value) -> str:
         return json.dumps(value)
     if isinstance(value, float):
         return repr(value)
-    return str(value)
+    return protect(str(value)) if isinstance(value, str) else str(value)
 
 
 def _write_csv(tables: Sequence[pa.Table], tmp: Path, schema: pa.Schema) -> None:
@@ -83,7 +86,8 @@ def _write_jsonl(tables: Sequence[pa.Table], tmp: Path) -> None:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def write_table(tables: Sequence[pa.Table] | Iterator[pa.Table], path: str | Path, schema: pa.Schema) -> int:
+def write_table(tables: Sequence[pa.Table] | Iterator[pa.Table], path: str | Path, schema: pa.Schema, *,
+                metadata: dict | None = None) -> int:
     """Write record batches as one table, atomically, in the format of ``path``'s extension.
 
     Parameters
@@ -94,6 +98,9 @@ def write_table(tables: Sequence[pa.Table] | Iterator[pa.Table], path: str | Pat
     path : str or path-like
         ``.parquet``, ``.csv`` (list columns as JSON arrays) or ``.jsonl``.
     schema : pyarrow.Schema
+    metadata : dict, optional
+        The run's counts (``Summary.metadata()``), stored as JSON under the key ``geostance`` of the
+        Parquet schema's metadata (:func:`table_metadata` reads it); CSV and JSONL have no place for it.
 
     Returns
     -------
@@ -104,9 +111,13 @@ def write_table(tables: Sequence[pa.Table] | Iterator[pa.Table], path: str | Pat
     n = 0
     with atomic_path(path) as tmp:
         if fmt == ".parquet":
-            with pq.ParquetWriter(tmp, schema) as writer:
+            file_schema = schema
+            if metadata is not None:
+                file_schema = schema.with_metadata({**(schema.metadata or {}),
+                                                    METADATA_KEY: json.dumps(metadata, sort_keys=True).encode()})
+            with pq.ParquetWriter(tmp, file_schema) as writer:
                 for t in tables:
-                    writer.write_table(t.cast(schema))
+                    writer.write_table(t.cast(file_schema))
                     n += t.num_rows
         else:
             counted = []
@@ -122,6 +133,29 @@ def write_table(tables: Sequence[pa.Table] | Iterator[pa.Table], path: str | Pat
                 _write_jsonl(count(tables), tmp)
             n = sum(counted)
     return n
+
+
+def table_metadata(path: str | Path) -> dict:
+    """The run's counts stored in a Parquet dyad table (``{}`` for CSV/JSONL or a table without them).
+
+    Returns
+    -------
+    dict
+        ``articles``, ``sentences``, ``dyads``, ``skipped`` (articles by reason), ``unsupported_language``
+        (articles not in English) and ``languages`` (those articles by detected language).
+
+    Raises
+    ------
+    DataError
+        If the Parquet file cannot be read.
+    """
+    if Path(path).suffix.lower() != ".parquet":
+        return {}
+    try:
+        meta = pq.read_schema(path).metadata or {}
+        return json.loads(meta[METADATA_KEY]) if METADATA_KEY in meta else {}
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise DataError(f"{path}: unreadable table metadata ({type(exc).__name__})") from None
 
 
 TABLE_COLUMNS = ("doc_id", "date", "source", "source_name", "source_kind", "target", "target_name",
@@ -173,6 +207,10 @@ def read_table(path: str | Path) -> pandas.DataFrame:
         raise DataError(f"{path}: not a dyad table, missing column(s) {', '.join(missing)}")
     if table.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in TABLE_COLUMNS}).astype({"date": "datetime64[ns]"})
+    if p.suffix == ".csv":  # text cells were written with an apostrophe before a formula character
+        for c in table.columns:
+            if c not in _LIST_COLUMNS and not pd.api.types.is_numeric_dtype(table[c]):
+                table[c] = table[c].map(unprotect)
     for c in _LIST_COLUMNS:
         if p.suffix == ".csv":
             table[c] = [json.loads(v) if isinstance(v, str) and v else [] for v in table[c]]

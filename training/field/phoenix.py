@@ -151,7 +151,8 @@ def name_key(name: str) -> str:
 def project_codes(actors_dir: Path) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """The project's bloc CAMEO codes, bloc names and group names/codes, each mapped to its code."""
     blocs = json.loads((actors_dir / "blocs.json").read_text(encoding="utf-8"))
-    groups = json.loads((actors_dir / "groups.json").read_text(encoding="utf-8"))["groups"]
+    path = actors_dir / "groups.json"  # optional
+    groups = json.loads(path.read_text(encoding="utf-8"))["groups"] if path.exists() else {}
     bloc_cameo = {c: code for code, b in blocs.items() for c in b.get("cameo", [])}
     bloc_names = {name_key(n): code for code, b in blocs.items()
                   for n in [b.get("name", "")] + b.get("names", []) if n}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -18,6 +19,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 from tqdm.auto import tqdm
 
 from training.articles import LABELS, DataError
+from training.lifeline import watch_parent
 
 __all__ = ["check_labels", "grouped_split", "articles_per_label", "choose_folds", "grouped_folds", "grid_search",
            "oof_scores", "fit_temperature", "softmax", "in_label_order", "DEFAULT_FOLDS"]
@@ -164,6 +166,14 @@ def _fit_fold(make_model: Callable, config: dict, views, y, train, test, classes
     return _scores(model, views[test], classes)
 
 
+def _parallel(n_jobs: int) -> Parallel:
+    """joblib's loky workers that exit once this process has gone (``kill -9`` of ``training.fit``)."""
+    from joblib.parallel import LokyBackend
+
+    backend = LokyBackend(initializer=watch_parent, initargs=(os.getpid(),))
+    return Parallel(n_jobs=n_jobs, backend=backend, return_as="generator")
+
+
 def grid_search(views: np.ndarray, y: np.ndarray, folds, grid: dict[str, list], make_model: Callable,
                 base: dict, *, weights: np.ndarray | None = None, n_jobs: int = 2) -> tuple[dict, float]:
     """Choose the grid point with the best mean macro-F1 over grouped folds, with a progress bar.
@@ -196,7 +206,7 @@ def grid_search(views: np.ndarray, y: np.ndarray, folds, grid: dict[str, list], 
     classes = np.unique(y)
     points = [dict(zip(grid, values)) for values in itertools.product(*grid.values())]
     jobs = [(p, k) for p in range(len(points)) for k in range(len(folds))]
-    run = Parallel(n_jobs=n_jobs, return_as="generator")(
+    run = _parallel(n_jobs)(
         delayed(_fit_fold)(make_model, {**base, **points[p]}, views, y, *folds[k], classes, weights)
         for p, k in jobs)
     f1 = np.zeros((len(points), len(folds)))
@@ -219,7 +229,7 @@ def oof_scores(views: np.ndarray, y: np.ndarray, folds, make_model: Callable, co
         Columns in the order of ``np.unique(y)``.
     """
     classes = np.unique(y)
-    run = Parallel(n_jobs=n_jobs, return_as="generator")(
+    run = _parallel(n_jobs)(
         delayed(_fit_fold)(make_model, config, views, y, train, test, classes, weights) for train, test in folds)
     out = np.zeros((len(y), len(classes)))
     for (_, test), scores in tqdm(zip(folds, run), total=len(folds), desc="cross-validation fits", unit="fit",

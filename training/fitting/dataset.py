@@ -22,6 +22,7 @@ from training.actors import ActorDictionary
 from training.articles import LABELS, Annotation, Article, LabelledPair
 from training.document import prepare, resolve_pair, with_literal_actors
 from training.examples import candidate_examples, pair_examples
+from training.language import detect_language
 
 __all__ = ["BuildReport", "REASONS", "examples_from_articles", "examples_from_pairs", "to_dataset", "sha256_file"]
 
@@ -45,12 +46,23 @@ class BuildReport:
         Ids of articles without any annotation (skipped).
     pairs_without_shared_sentence : int
         Labelled-pair rows whose actors were not both found in one sentence (skipped).
+    non_english : list of dict
+        Articles and labelled-pair rows not in English (skipped: the model reads English only), each
+        ``{"id", "language"}``.
     """
 
     unmatched_annotations: list[str] = field(default_factory=list)
     unmatched: list[dict] = field(default_factory=list)
     unannotated_articles: list[str] = field(default_factory=list)
     pairs_without_shared_sentence: int = 0
+    non_english: list[dict] = field(default_factory=list)
+
+    def skip_language(self, doc, key: str) -> bool:
+        """Whether ``doc`` (a prepared Document) is not in English; if so it is recorded here as ``key``."""
+        guess = detect_language(doc.text)
+        if not guess.english:
+            self.non_english.append({"id": key, "language": guess.code})
+        return not guess.english
 
     def miss(self, where: str, reason: str, message: str) -> None:
         """Record an annotation that matched nothing."""
@@ -139,6 +151,8 @@ def examples_from_articles(articles: Sequence[Article], annotations: Iterable[An
             report.unannotated_articles.append(article.id)
             continue
         doc = prepare(article.text, dictionary, doc_id=article.id, date=article.date)
+        if report.skip_language(doc, article.id):
+            continue
         literal = {n for a in notes for n in (a.source, a.target) if _code(dictionary, n, article) is None}
         if literal:  # people, parties, companies named in the annotations act in their article
             doc = with_literal_actors(doc, dictionary, literal)
@@ -189,6 +203,8 @@ def examples_from_pairs(rows: Iterable[LabelledPair], dictionary: ActorDictionar
             report.pairs_without_shared_sentence += 1
             continue
         doc = prepare(row.text, dictionary, doc_id=row.doc_id, date=row.date)
+        if report.skip_language(doc, row.id):
+            continue
         src, tgt = resolve_pair(doc, dictionary, row.source, row.target, row.source_span, row.target_span)
         examples = pair_examples(doc, src, tgt)
         if not examples:

@@ -163,9 +163,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the evaluation CLI; returns the exit code (0 ok, 2 bad input or model)."""
+    """Run the evaluation CLI; returns the exit code (0 ok, 2 bad input or model, 130 interrupted)."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(args) -> int:
     try:
         model = load_model(args.model)
         files = {path: read_pairs(path) for path in args.data}

@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from training.fitting.trainset import (
     own_weights,
     route_inputs,
 )
+from training.language import skipped_text
 from training.model import DEFAULT_MODEL_PATH, ModelError, model_lock, save_model
 from training.pipeline import DEFAULT_CONFIG, build_classifier, build_pipeline, build_vectorizer
 
@@ -170,6 +172,7 @@ def run(args) -> dict:
     inputs = input_records(args)
     ds, report, cache = build_dataset(args, inputs, dictionary)
     print(summary.unmatched_text(report.unmatched), end="")
+    print(skipped_text(report.non_english, what="articles or labelled rows"), end="")
     if args.strict and report.unmatched:
         raise DataError(summary.strict_message(report.unmatched))
     log.info("%d examples from %d articles (cached at %s)", len(ds), len(set(ds["doc_id"])), cache)
@@ -215,7 +218,9 @@ def run(args) -> dict:
             {"label": v} for v in y), "n_train": int(len(train)), "n_test": int(len(test)),
             "unmatched_annotations": len(report.unmatched),
             "unmatched": report.unmatched[:1000],
-            "pairs_without_shared_sentence": report.pairs_without_shared_sentence},
+            "pairs_without_shared_sentence": report.pairs_without_shared_sentence,
+            "non_english": len(report.non_english),
+            "non_english_languages": dict(Counter(x["language"] for x in report.non_english).most_common())},
         "config": config, "seed": args.seed, "test_size": args.test_size, "own_weight": args.own_weight,
         "metrics": figures, "warnings": warnings,
         "aggregation": "mean of sentence probabilities over the shared sentences that carry a stance "
@@ -231,7 +236,7 @@ def run(args) -> dict:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point; returns the exit code (0 ok, 2 bad input)."""
+    """Command-line entry point; returns the exit code (0 ok, 2 bad input, 130 interrupted)."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
@@ -242,6 +247,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (DataError, ModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"interrupted: nothing saved, {args.out} is as it was", file=sys.stderr)
+        return 130
     return 0
 
 

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from training.actors import DEFAULT_ACTORS_DIR
-from training.articles import DataError, read_annotations, read_pairs
+from training.articles import DataError, read_annotations, read_pairs, text_lines
 from training.fitting.dataset import BuildReport, examples_from_articles, examples_from_pairs, sha256_file, to_dataset
 from training.reading import read_articles
 
@@ -34,7 +34,7 @@ DEFAULT_ANNOTATIONS = [ROOT / "data" / "annotations", ROOT / "data" / "news" / "
 # The modules whose code decides which examples are built: the example cache's key hashes their source.
 EXAMPLE_CODE = ("training.text", "training.sentences", "training.actors", "training.actor_sources", "training.roles",
                 "training.cameo", "training.document", "training.examples", "training.fitting.dataset",
-                "training.articles", "training.reading", "training.fitting.trainset")
+                "training.articles", "training.reading", "training.fitting.trainset", "training.language")
 
 
 def _is_pair_file(path: str) -> bool:
@@ -42,8 +42,7 @@ def _is_pair_file(path: str) -> bool:
     p = Path(path)
     if p.suffix != ".jsonl" or not p.is_file():
         return False
-    with p.open(encoding="utf-8") as fh:
-        first = next((line for line in fh if line.strip()), "")
+    first = next((line for line in text_lines(p) if line.strip()), "")
     try:
         row = json.loads(first)
     except json.JSONDecodeError:
