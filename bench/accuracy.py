@@ -49,6 +49,7 @@ DATA_EVAL = ("park2021_dsa_test", "udpetrarch_gsr")
 START, END = "<!-- tried:start -->", "<!-- tried:end -->"
 # sections written by other benchmarks, kept whole (markers included) when this report is rewritten
 KEPT = [("<!-- learning-curve:start -->", "<!-- learning-curve:end -->"),
+        ("<!-- events:start -->", "<!-- events:end -->"),
         ("<!-- actors-real:start -->", "<!-- actors-real:end -->"),
         ("<!-- language:start -->", "<!-- language:end -->")]
 TRIED_DEFAULT = "(Record experiments here: what was changed, the figures it gave, and whether it was kept.)"

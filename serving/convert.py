@@ -6,6 +6,7 @@ from serving.schemas import (
     ActorInfo,
     ActorOut,
     ContributionOut,
+    EventOut,
     EvidenceOut,
     ExplanationOut,
     MentionOut,
@@ -34,6 +35,7 @@ def pair_out(pair: PairStance) -> PairStanceOut:
         probabilities=Probabilities(**pair.probabilities) if pair.probabilities else None,
         evidence=[EvidenceOut(sentence_index=e.sentence_index, text=e.text, start=e.start, end=e.end,
                               stance=e.stance, probabilities=Probabilities(**e.probabilities),
+                              event=EventOut(**e.event.as_dict()) if e.event else None,
                               explanation=explanation_out(e.explanation))
                   for e in pair.evidence],
         reason=pair.reason, language=pair.language)

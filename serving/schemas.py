@@ -189,12 +189,37 @@ class ExplanationOut(BaseModel):
     n_features: int = Field(description="Non-zero features of the sentence (all count in `logit`).")
 
 
+class EventOut(BaseModel):
+    """The event a sentence reports between the pair: a CAMEO code, or a predicted quad class."""
+
+    model_config = _examples({"cameo_code": "111", "cameo_root": "11", "quad_class": 3, "quad_source": "dictionary",
+                              "quad_probability": None, "goldstein": -2.0, "event_text": "condemned",
+                              "event_start": 6, "event_end": 15})
+    cameo_code: str | None = Field(description="CAMEO event code of the verb phrase that links the pair (GDELT "
+                                               "`EventCode`); null when the quad class is predicted.")
+    cameo_root: str | None = Field(description="Its root, 01-20 (GDELT `EventRootCode`).")
+    quad_class: int = Field(ge=1, le=4, description="1 verbal cooperation, 2 material cooperation, 3 verbal "
+                                                    "conflict, 4 material conflict (GDELT `QuadClass`).")
+    quad_source: Literal["dictionary", "model"] = Field(
+        description="`dictionary`: from the CAMEO code; `model`: predicted from the sentence and its stance.")
+    quad_probability: float | None = Field(description="With `model`: the probability of `quad_class` given an "
+                                                       "event between the pair.")
+    goldstein: float | None = Field(description="Goldstein (1992) score of the code, -10..10 (GDELT "
+                                                "`GoldsteinScale`); null when predicted.")
+    event_text: str | None = Field(description="The matched words as written, determiners left out.")
+    event_start: int | None = Field(description="Start offset of the phrase in the evidence sentence.")
+    event_end: int | None = Field(description="End offset of the phrase in the evidence sentence (exclusive).")
+
+
 class EvidenceOut(BaseModel):
-    """A sentence in which both actors occur, with its own stance."""
+    """A sentence in which both actors occur, with its own stance and event."""
 
     model_config = _examples({"sentence_index": 0, "text": "China reaffirmed its support for Russia.",
                               "start": 0, "end": 40, "stance": "support",
-                              "probabilities": {"support": 0.81, "oppose": 0.04, "neutral": 0.15}})
+                              "probabilities": {"support": 0.81, "oppose": 0.04, "neutral": 0.15},
+                              "event": {"cameo_code": None, "cameo_root": None, "quad_class": 1,
+                                        "quad_source": "model", "quad_probability": 0.83, "goldstein": None,
+                                        "event_text": None, "event_start": None, "event_end": None}})
     sentence_index: int = Field(description="0-based index of the sentence in the cleaned text.")
     text: str = Field(description="The sentence as it stands in the cleaned text (curly quotes and dashes made "
                                   "plain, so it may differ from the submitted text in those characters).")
@@ -202,6 +227,10 @@ class EvidenceOut(BaseModel):
     end: int = Field(description="End offset of the sentence (exclusive). " + CLEANED)
     stance: Label
     probabilities: Probabilities
+    event: EventOut | None = Field(None, description="The event the sentence reports between the pair (CAMEO "
+                                                     "code from the dictionary, or a predicted quad class for a "
+                                                     "support/oppose sentence); null for a neutral sentence the "
+                                                     "dictionary does not code.")
     explanation: ExplanationOut | None = Field(None, description="Only when the request asked `explain: true`.")
 
     @model_serializer(mode="wrap")

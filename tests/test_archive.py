@@ -43,7 +43,9 @@ def test_seed_article_gives_china_support_for_russia(model_path, tmp_path, predi
     summary = _code(model_path, [ROOT / "seeds"], out)
     assert summary.complete and summary.articles == 1 and not summary.skipped
     table = series.read_table(out)
-    assert list(table.columns) == list(series.TABLE_COLUMNS)
+    from training.archive.tables import QUAD_COLUMNS
+
+    assert list(table.columns) == list(series.TABLE_COLUMNS) + list(QUAD_COLUMNS)  # the event columns last
     row = table[(table["source"] == "CHN") & (table["target"] == "RUS")].iloc[0]
     assert row["doc_id"] == SEED_ID and row["stance"] == "support"
     assert row["source_name"] == "China" and row["target_kind"] == "state"

@@ -103,7 +103,7 @@ def test_stance_shape_and_offsets(client):
             assert PAIR["text"][m["start"]:m["end"]] == m["text"] and m["via"]
     ev = body["evidence"]
     assert len(ev) == 1 and PAIR["text"][ev[0]["start"]:ev[0]["end"]] == ev[0]["text"]
-    assert set(ev[0]) == {"sentence_index", "text", "start", "end", "stance", "probabilities"}
+    assert set(ev[0]) == {"sentence_index", "text", "start", "end", "stance", "probabilities", "event"}
 
 
 def test_evidence_strongest_first(client):

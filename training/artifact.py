@@ -6,6 +6,8 @@ Layout for a model path ``models/stance``::
     models/stance.versions/<version>/model.skops     the pipeline (skops format: no code runs on load)
     models/stance.versions/<version>/metadata.json   versions, labels, inputs, metrics, ... and the
                                                      sha256 of the model.skops bytes written
+    models/stance.versions/<version>/quad.skops      (optional) a further file of the same version, its
+                                                     sha256 under ``extra_sha256`` (:func:`read_extra`)
     models/.stance.lock            an fcntl lock held by a fit writing to this path
 
 A version folder is written under a temporary name, fsynced, renamed, and only then does the symlink
@@ -34,7 +36,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 __all__ = ["KEEP_VERSIONS", "MAX_METADATA_BYTES", "MAX_MODEL_BYTES", "METADATA_FILE", "MODEL_FILE", "ModelError",
-           "ModelLocked", "model_lock", "read_artifact", "versions_dir", "write_artifact"]
+           "ModelLocked", "model_lock", "read_artifact", "read_extra", "versions_dir", "write_artifact"]
 
 MODEL_FILE = "model.skops"
 METADATA_FILE = "metadata.json"
@@ -164,7 +166,8 @@ def _prune(path: Path, keep: int) -> None:
         _remove(versions_dir(path) / name)
 
 
-def write_artifact(path: str | Path, payload: bytes, metadata: dict, *, keep: int = KEEP_VERSIONS) -> dict:
+def write_artifact(path: str | Path, payload: bytes, metadata: dict, *, keep: int = KEEP_VERSIONS,
+                   extra: dict[str, bytes] | None = None) -> dict:
     """Write a new version of the model at ``path`` and switch to it in one step.
 
     Parameters
@@ -177,6 +180,9 @@ def write_artifact(path: str | Path, payload: bytes, metadata: dict, *, keep: in
         JSON-serialisable; ``sha256``, ``version``, ``format`` and ``files`` are added.
     keep : int, default=KEEP_VERSIONS
         Versions kept, the new one included.
+    extra : dict of str to bytes, optional
+        Further files of the version (name -> bytes), written beside the model; their sha256 go into
+        the metadata's ``extra_sha256`` and their names into ``files``.
 
     Returns
     -------
@@ -199,9 +205,13 @@ def write_artifact(path: str | Path, payload: bytes, metadata: dict, *, keep: in
         vdir.mkdir(exist_ok=True)
         _remove_stale(path)
         version = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
+        extra = {name: data for name, data in (extra or {}).items()
+                 if name not in (MODEL_FILE, METADATA_FILE) and re.fullmatch(r"[a-z_]+\.skops", name)}
         meta = {**metadata, "format": "skops", "version": version,
-                "files": {"model": MODEL_FILE, "metadata": METADATA_FILE},
+                "files": {"model": MODEL_FILE, "metadata": METADATA_FILE, **{n.split(".")[0]: n for n in extra}},
                 "sha256": hashlib.sha256(payload).hexdigest()}
+        if extra:
+            meta["extra_sha256"] = {name: hashlib.sha256(data).hexdigest() for name, data in extra.items()}
         body = json.dumps(meta, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n"
         tmp, final = vdir / f".{version}{_TMP_SUFFIX}", vdir / version
         link = path.parent / f".{path.name}.{version}{_TMP_SUFFIX}"
@@ -209,6 +219,8 @@ def write_artifact(path: str | Path, payload: bytes, metadata: dict, *, keep: in
         try:
             os.mkdir(tmp, 0o777)
             _write_file(tmp / MODEL_FILE, payload)
+            for name, data in extra.items():
+                _write_file(tmp / name, data)
             _write_file(tmp / METADATA_FILE, body)
             _fsync_dir(tmp)
             os.rename(tmp, final)
@@ -285,3 +297,28 @@ def read_artifact(path: str | Path) -> tuple[Path, dict, bytes]:
                          f"{recorded}: the file was changed or replaced; refusing to load it",
                          public="the model file's sha256 does not match its metadata: it was changed or replaced")
     return folder, meta, payload
+
+
+def read_extra(folder: Path, metadata: dict, name: str) -> bytes:
+    """The bytes of a further file ``name`` of a version folder, checked against ``metadata["extra_sha256"]``.
+
+    Raises
+    ------
+    ModelError
+        If the metadata records no such file, or the file is missing, too large or changed.
+    """
+    recorded = (metadata.get("extra_sha256") or {}).get(name) if isinstance(metadata.get("extra_sha256"), dict) \
+        else None
+    if not isinstance(recorded, str):
+        raise ModelError(f"model metadata in {folder} records no sha256 for {name}",
+                         public=f"the model's metadata records no sha256 for {name}")
+    try:
+        with (folder / name).open("rb") as fh:
+            data = fh.read(MAX_MODEL_BYTES + 1)
+    except OSError as exc:
+        raise ModelError(f"model file {folder / name} is missing or unreadable: {exc.strerror}",
+                         public=f"the model's {name} is missing or unreadable") from None
+    if len(data) > MAX_MODEL_BYTES or hashlib.sha256(data).hexdigest() != recorded:
+        raise ModelError(f"model file {folder / name} does not match the sha256 its metadata records; refusing it",
+                         public=f"the model's {name} does not match its metadata: it was changed or replaced")
+    return data

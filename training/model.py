@@ -27,7 +27,8 @@ from sklearn.pipeline import Pipeline
 from skops.io.exceptions import UntrustedTypesFoundException
 
 from training.articles import LABELS
-from training.artifact import ModelError, ModelLocked, model_lock, read_artifact, write_artifact
+from training.artifact import ModelError, ModelLocked, model_lock, read_artifact, read_extra, write_artifact
+from training.events.quad import QUAD_FILE, QuadClassifier
 from training.features import FEATURES_VERSION, DyadMasker
 from training.pipeline import DEFAULT_CONFIG, build_classifier, build_pipeline, build_vectorizer
 from training.scorer import LinearScorer
@@ -67,15 +68,19 @@ class StanceModel:
     pipeline : sklearn.pipeline.Pipeline
     metadata : dict
         The content of the artifact's JSON file.
+    quad : QuadClassifier or None
+        The verbal/material classifier saved with the model (:mod:`training.events.quad`), if any.
     """
 
     pipeline: Pipeline
     metadata: dict
+    quad: QuadClassifier | None = None
     _linear: object = field(default=None, init=False, repr=False)
 
     def __post_init__(self):
         # built once with the model (about 0.1 s), not in the first request that scores
-        self._linear = LinearScorer.build(self.pipeline) if hasattr(self.pipeline, "named_steps") else False
+        extra = None if self.quad is None else (self.quad.weights[None, :], np.array([self.quad.intercept]))
+        self._linear = LinearScorer.build(self.pipeline, extra) if hasattr(self.pipeline, "named_steps") else False
 
     def predict_proba(self, examples: Sequence[dict]) -> np.ndarray:
         """Probabilities by label name.
@@ -114,21 +119,37 @@ class StanceModel:
             How many words of each sentence are in the model's vocabulary, placeholders aside; 0 means
             the model has nothing to read but the actors.
         """
+        probs, known, _ = self.score_events(examples)
+        return probs, known
+
+    def score_events(self, examples: Sequence[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """:meth:`score` and, in the same pass, the quad classifier's probability of deeds.
+
+        Returns
+        -------
+        probabilities, known
+            As :meth:`score`.
+        material : ndarray of float, shape (n_samples,), or None
+            Probability that each sentence reports deeds rather than words; None without a quad classifier.
+        """
+        none = None if self.quad is None else np.zeros(0)
         if not examples:
-            return np.zeros((0, len(LABELS))), np.zeros(0, dtype=int)
+            return np.zeros((0, len(LABELS))), np.zeros(0, dtype=int), none
         steps = self.pipeline.named_steps
         views = steps["mask"].transform(examples)
         if self._linear:  # the whole batch through array operations (training/scorer.py)
-            raw, known = self._linear.score(views)
-            return self._by_label(raw), known
-        raw = steps["clf"].predict_proba(steps["features"].transform(views))
+            raw, known, extra = self._linear.score_all(views)
+            material = None if self.quad is None else 1.0 / (1.0 + np.exp(-extra[:, 0]))
+            return self._by_label(raw), known, material
+        matrix = steps["features"].transform(views)
+        raw = steps["clf"].predict_proba(matrix)
         vocab = steps["features"].named_transformers_["sentence"].vocabulary_
         skip = {"xsrcx", "xtgtx", "xothx"}
         known = np.array([sum(1 for t in v.split() if t in vocab and t not in skip) for v in views[:, 0]])
-        return self._by_label(raw), known
+        return self._by_label(raw), known, None if self.quad is None else self.quad.p_material(matrix)
 
 
-def save_model(pipeline: Pipeline, metadata: dict, path: str | Path) -> dict:
+def save_model(pipeline: Pipeline, metadata: dict, path: str | Path, *, quad: QuadClassifier | None = None) -> dict:
     """Save the pipeline and its metadata as one new version, switched to in one step.
 
     Both files are written into a fresh version folder beside ``path`` and ``path`` (a symlink) is moved
@@ -143,6 +164,9 @@ def save_model(pipeline: Pipeline, metadata: dict, path: str | Path) -> dict:
         ``format``, ``version`` and ``files`` are added.
     path : str or path-like
         The model path, e.g. :data:`DEFAULT_MODEL_PATH`.
+    quad : QuadClassifier, optional
+        Saved beside the pipeline as ``quad.skops`` (its sha256 in the metadata's ``extra_sha256``); its
+        description belongs in ``metadata["quad"]``.
 
     Returns
     -------
@@ -164,7 +188,13 @@ def save_model(pipeline: Pipeline, metadata: dict, path: str | Path) -> dict:
     untrusted = set(sio.get_untrusted_types(data=payload)) - set(TRUSTED_TYPES)
     if untrusted:  # it could not be loaded again: refuse before replacing a working model
         raise ModelError(f"the pipeline holds types outside TRUSTED_TYPES: {', '.join(sorted(untrusted))}")
-    return write_artifact(path, payload, meta)
+    extra = None
+    if quad is not None:
+        if quad.weights.shape[0] != getattr(pipeline.named_steps["clf"], "n_features_in_", quad.weights.shape[0]):
+            raise ModelError("the quad classifier was fitted on another feature matrix than the pipeline's")
+        extra = {QUAD_FILE: quad.dumps()}
+        meta["quad"] = {**meta.get("quad", {}), "file": QUAD_FILE}
+    return write_artifact(path, payload, meta, extra=extra)
 
 
 _META_TYPES = {"versions": dict, "labels": list, "features_version": int, "sha256": str, "created": str,
@@ -272,8 +302,17 @@ def load_model(path: str | Path = DEFAULT_MODEL_PATH) -> StanceModel:
         raise ModelError(f"model file in {folder} could not be loaded ({type(exc).__name__}: {str(exc)[:200]})",
                          public="the model file could not be loaded") from None
     check_pipeline(pipeline)
+    quad = None
+    if isinstance(meta.get("quad"), dict) and meta["quad"].get("file") == QUAD_FILE:
+        try:
+            quad = QuadClassifier.loads(read_extra(folder, meta, QUAD_FILE))
+        except ValueError as exc:
+            raise ModelError(f"model in {folder}: {exc}", public=str(exc)) from None
+        except (zipfile.BadZipFile, KeyError) as exc:
+            raise ModelError(f"model in {folder}: {QUAD_FILE} is not a skops file ({type(exc).__name__})",
+                             public=f"the model's {QUAD_FILE} is not a skops file") from None
     try:
-        return StanceModel(pipeline, meta)
+        return StanceModel(pipeline, meta, quad)
     except Exception as exc:
         raise ModelError(f"model in {folder} cannot score ({type(exc).__name__})",
                          public="the model cannot score: its pipeline is incomplete") from None

@@ -26,6 +26,7 @@ from training.actors import ActorDictionary
 from training.articles import LABELS, parse_date
 from training.document import Document, ResolvedActor, prepare, resolve_in, resolve_pair
 from training.dyads import aggregate, by_dyad
+from training.events import EventCode, SentenceMatches, code_events
 from training.examples import candidate_examples, pair_examples
 from training.explain import SentenceExplanation, explain_pair, explain_pairs
 from training.language import LanguageGuess, detect_language
@@ -58,6 +59,9 @@ class Evidence:
         ``support``, ``oppose``, ``neutral``; sum to 1.
     explanation : SentenceExplanation or None
         Why the sentence leans as it does (:mod:`training.explain`), when asked for.
+    event : EventCode or None
+        The event the sentence reports between the pair: a CAMEO code of the dictionary or a predicted
+        quad class (:mod:`training.events.code`); None for a ``neutral`` sentence the dictionary does not code.
     """
 
     sentence_index: int
@@ -67,6 +71,7 @@ class Evidence:
     stance: str
     probabilities: dict[str, float]
     explanation: SentenceExplanation | None = None  # set when asked for (explain=True)
+    event: EventCode | None = None
 
 
 @dataclass
@@ -128,6 +133,12 @@ class StancePredictor:
             raise NoWordsError("text has no words to read (it is empty, blank, or only digits and punctuation)")
         return doc
 
+    def _score(self, examples: Sequence[dict]):
+        """Probabilities, known-word counts and the probability of deeds (None from a model without it)."""
+        if hasattr(self.model, "score_events"):
+            return self.model.score_events(examples)
+        return (*self.model.score(examples), None)  # any model with ``score`` (bench/coder.py's coder)
+
     def language(self, text: str) -> LanguageGuess:
         """The language ``text`` is read as (:func:`training.language.detect_language` on the cleaned text);
         ``.english`` False means every pair of it gets reason ``unsupported_language``."""
@@ -138,7 +149,8 @@ class StancePredictor:
         return ResolvedActor(code, code, actor.name, actor.kind, list(doc.mentions_of(code)))
 
     def _judge(self, doc: Document, source: ResolvedActor, target: ResolvedActor,
-               examples: Sequence[dict], probs: np.ndarray, known: np.ndarray) -> PairStance:
+               examples: Sequence[dict], probs: np.ndarray, known: np.ndarray,
+               events: Sequence[EventCode | None]) -> PairStance:
         result = PairStance(source, target)
         if not source.mentions:
             result.reason = "source_not_found"
@@ -156,10 +168,11 @@ class StancePredictor:
         mean = aggregate(probs[keep])
         result.stance = LABELS[int(np.argmax(mean))]
         result.probabilities = _probs(mean)
-        for e, p in zip([e for e, k in zip(examples, keep) if k], probs[keep]):
+        for e, p, ev in zip([e for e, k in zip(examples, keep) if k], probs[keep],
+                            [ev for ev, k in zip(events, keep) if k]):
             s = doc.sentences[e["sentence_index"]]
             result.evidence.append(Evidence(e["sentence_index"], s.text, s.start, s.end,
-                                            LABELS[int(np.argmax(p))], _probs(p)))
+                                            LABELS[int(np.argmax(p))], _probs(p), event=ev))
         result.evidence.sort(key=lambda ev: -ev.probabilities[result.stance])
         return result
 
@@ -204,8 +217,9 @@ class StancePredictor:
         examples = pair_examples(doc, src, tgt, limits=limits, budget=budget)
         if budget is not None:
             budget.check()
-        probs, known = self.model.score(examples)
-        result = self._judge(doc, src, tgt, examples, probs, known)
+        probs, known, material = self._score(examples)
+        events = code_events(examples, probs, material)
+        result = self._judge(doc, src, tgt, examples, probs, known, events)
         if explain:
             explain_pair(self.model, examples, result)
         return result
@@ -252,11 +266,13 @@ class StancePredictor:
         if not guess.english:
             return [PairStance(self._resolved(doc, a), self._resolved(doc, b), reason="unsupported_language",
                                language=guess.code) for a, b in groups]
-        probs, known = self.model.score(examples)
+        probs, known, material = self._score(examples)
+        events = code_events(examples, probs, material, matches=SentenceMatches())
         out = []
         for (a, b), idx in groups.items():
             src, tgt = self._resolved(doc, a), self._resolved(doc, b)
-            out.append(self._judge(doc, src, tgt, [examples[k] for k in idx], probs[idx], known[idx]))
+            out.append(self._judge(doc, src, tgt, [examples[k] for k in idx], probs[idx], known[idx],
+                                   [events[k] for k in idx]))
         if explain:
             explain_pairs(self.model, [([examples[k] for k in idx], r) for idx, r in zip(groups.values(), out)])
         return out

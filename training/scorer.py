@@ -40,7 +40,9 @@ class LinearScorer:
     views : list of tuple
         ``(column, (min_n, max_n), vocabulary, idf, weights)`` per view: the vectorizer's ``vocabulary_``
         (term -> column), ``idf_`` of shape (n_terms,) and the coefficients, shape (n_terms, 3).
-    intercept : ndarray of float, shape (3,)
+    intercept : ndarray of float, shape (3,) or (3 + k,)
+        With ``k`` extra columns: linear models over the same features scored in the same pass (the
+        quad classifier of :mod:`training.events.quad`), whose raw logits :meth:`score_all` returns.
     known_vocabulary : dict
         The sentence view's vocabulary, for the known-word counts.
     """
@@ -52,8 +54,12 @@ class LinearScorer:
         self._skip = {known_vocabulary[p] for p in PLACEHOLDERS if p in known_vocabulary}
 
     @classmethod
-    def build(cls, pipeline: Pipeline):
-        """The scorer of ``pipeline``, or False when its parts are not the ones this handles."""
+    def build(cls, pipeline: Pipeline, extra: tuple[np.ndarray, np.ndarray] | None = None):
+        """The scorer of ``pipeline``, or False when its parts are not the ones this handles.
+
+        ``extra``: coefficients of shape (k, n_features) and intercepts of shape (k,) of linear models over
+        the pipeline's feature matrix, scored alongside (:meth:`score_all`).
+        """
         features, clf = pipeline.named_steps["features"], pipeline.named_steps["clf"]
         if not isinstance(clf, LogisticRegression) or len(clf.classes_) != 3 or clf.coef_.shape[0] != 3:
             return False
@@ -65,13 +71,24 @@ class LinearScorer:
                     and vec.token_pattern == r"\S+" and not vec.lowercase and vec.analyzer == "word"
                     and vec.stop_words is None and vec.preprocessor is None and vec.tokenizer is None):
                 return False
-            weights = np.ascontiguousarray(clf.coef_[:, features.output_indices_[name]].T, dtype=float)
+            weights = clf.coef_[:, features.output_indices_[name]].T
+            if extra is not None:
+                weights = np.hstack([weights, np.asarray(extra[0])[:, features.output_indices_[name]].T])
+            weights = np.ascontiguousarray(weights, dtype=float)
             views.append((column, vec.ngram_range, vec.vocabulary_, np.asarray(vec.idf_, dtype=float), weights))
         sentence = features.named_transformers_["sentence"].vocabulary_
-        return cls(views, clf.intercept_.astype(float), sentence)
+        intercept = clf.intercept_.astype(float)
+        if extra is not None:
+            intercept = np.concatenate([intercept, np.asarray(extra[1], dtype=float)])
+        return cls(views, intercept, sentence)
 
     def score(self, views: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Class probabilities and known-word counts of a batch.
+        """Class probabilities and known-word counts of a batch (see :meth:`score_all`)."""
+        prob, known, _ = self.score_all(views)
+        return prob, known
+
+    def score_all(self, views: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Class probabilities, known-word counts and the extra models' logits of a batch.
 
         Parameters
         ----------
@@ -84,6 +101,8 @@ class LinearScorer:
             In ``clf.classes_`` order.
         known : ndarray of int, shape (n_samples,)
             Tokens of the sentence view in its vocabulary, placeholders aside.
+        extra : ndarray of float, shape (n_samples, k)
+            The logits of the ``extra`` models given to :meth:`build` (k = 0 without).
         """
         n = views.shape[0]
         logits = np.tile(self.intercept, (n, 1))
@@ -110,16 +129,17 @@ class LinearScorer:
             norm = np.sqrt(np.bincount(row, weights=value * value, minlength=n))
             scale = np.divide(1.0, norm, out=np.zeros(n), where=norm > 0)
             contrib = weights[term] * (value * scale[row])[:, None]
-            for c in range(3):
+            for c in range(weights.shape[1]):
                 logits[:, c] += np.bincount(row, weights=contrib[:, c], minlength=n)
         if not any(v[2] is self.known_vocabulary and v[1][0] == 1 for v in self.views):
             get = self.known_vocabulary.get
             for r, text in enumerate(views[:, 0]):
                 known[r] = sum(1 for j in map(get, text.split()) if j is not None and j not in skip)
-        logits -= logits.max(axis=1, keepdims=True)
+        extra = logits[:, 3:]
+        logits = logits[:, :3] - logits[:, :3].max(axis=1, keepdims=True)
         prob = np.exp(logits)
-        return prob / prob.sum(axis=1, keepdims=True), known
+        return prob / prob.sum(axis=1, keepdims=True), known, extra
 
     def predict_proba(self, views: np.ndarray) -> np.ndarray:
         """Class probabilities, shape (n_samples, 3), in ``clf.classes_`` order."""
-        return self.score(views)[0]
+        return self.score_all(views)[0]

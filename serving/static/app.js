@@ -348,11 +348,24 @@ function renderDetail() {
     return el("div", { class: "evi" },
       el("div", { class: "meta" }, el("span", { text: `sentence ${ev.sentence_index}` }), badge(ev.stance), probBar(ev.probabilities),
         x ? el("span", { text: `log-odds ${x.label}/${x.versus} ${fmt(x.logit)}` }) : "",
+        eventChip(ev.event),
         el("button", { type: "button", text: "show in text", onclick: () => focusSentence(ev.sentence_index) })),
       el("div", { class: "text" }, markedSentence(ev, d.stance)), why);
   });
   const note = el("p", { class: "explain-note", text: "Each chip is a word or phrase of the sentence that pushed toward one label, with where it stands (before or after an actor, between them) and how much it pushed. Open a chip for the model's feature behind it: an n-gram of one of its views (actors masked as xsrcx, xtgtx, xothx; words stemmed, tagged by side and direction). Its weight is tf-idf × (coefficient of the dyad's stance − coefficient of the runner-up label); with the intercept, a sentence's weights add up to its log-odds. The words underlined in the text are the strongest pushes toward the stance." });
   box.replaceChildren(head, d.reason ? el("p", { class: "hint", text: d.reason === "unsupported_language" ? `No stance: the text is not in English (${languageName(d.language)}).` : `No stance: ${d.reason}` }) : "", ...items, note);
+}
+
+/* The sentence's event: its CAMEO code and quad class from the dictionary, or the predicted quad class. */
+const QUADS = ["", "verbal cooperation", "material cooperation", "verbal conflict", "material conflict"];
+function eventChip(e) {
+  if (!e) return "";
+  const text = e.quad_source === "dictionary"
+    ? `CAMEO ${e.cameo_code} “${e.event_text}” · Q${e.quad_class} ${QUADS[e.quad_class]} · Goldstein ${e.goldstein}`
+    : `Q${e.quad_class} ${QUADS[e.quad_class]} (predicted, ${pct(e.quad_probability)})`;
+  return el("span", { class: `event q${e.quad_class}`, text,
+    title: e.quad_source === "dictionary" ? "CAMEO verb dictionary (PETRARCH2) code of the phrase that links the pair"
+      : "no dictionary phrase links the pair: quad class predicted from the sentence and its stance" });
 }
 
 /* The evidence sentence with the words of its strongest pushes toward the stance underlined. */

@@ -24,10 +24,11 @@ import numpy as np
 import pyarrow as pa
 
 from training.actors import ActorDictionary, default_dictionary
-from training.archive.tables import SENTENCE_SCHEMA, TABLE_SCHEMA
+from training.archive.tables import EVENT_SCHEMA, SENTENCE_SCHEMA, TABLE_SCHEMA
 from training.articles import LABELS, ArticleRecord
 from training.document import prepare
 from training.dyads import aggregate, by_dyad
+from training.events import SentenceMatches, code_events, dyad_counts
 from training.examples import candidate_examples
 from training.language import detect_language
 from training.limits import DEFAULT_LIMITS, LimitExceeded, Limits
@@ -51,6 +52,8 @@ class CodingConfig:
     sentences : bool
         One row per sentence x pair instead of per article x pair.
     limits : Limits
+    events : bool
+        Also the event table's rows (``--events``).
     """
 
     model_path: str
@@ -58,6 +61,7 @@ class CodingConfig:
     actors: tuple[str, ...] | None = None
     sentences: bool = False
     limits: Limits = DEFAULT_LIMITS
+    events: bool = False
 
     @property
     def schema(self) -> pa.Schema:
@@ -85,7 +89,7 @@ class Coder:
         self.model = model
         self.dictionary = dictionary
 
-    def code(self, records: list[ArticleRecord], config: CodingConfig) -> tuple[pa.Table, dict]:
+    def code(self, records: list[ArticleRecord], config: CodingConfig) -> tuple[pa.Table, dict, pa.Table | None]:
         """Rows and counts of one partition.
 
         Parameters
@@ -100,8 +104,10 @@ class Coder:
             ``config.schema``; articles in the given order, pairs in order of first co-occurrence.
         stats : dict
             ``articles`` (coded), ``sentences``, ``dyads`` (rows), ``no_known_words`` (pairs without a
-            row) and ``skipped``: a list of ``{"where", "reason", "detail"}`` (and ``"language"`` for
-            reason ``unsupported_language``: an article not in English, which is not coded).
+            row), ``events`` (event rows) and ``skipped``: a list of ``{"where", "reason", "detail"}`` (and
+            ``"language"`` for reason ``unsupported_language``: an article not in English, which is not coded).
+        events : pyarrow.Table or None
+            With ``config.events``: :data:`~training.archive.tables.EVENT_SCHEMA` rows.
         """
         wanted = set(config.actors) if config.actors is not None else None
         stats = {"articles": 0, "sentences": 0, "dyads": 0, "no_known_words": 0, "skipped": []}
@@ -139,23 +145,29 @@ class Coder:
             docs.append((a, doc))
             spans.append((len(examples), len(examples) + len(found)))
             examples.extend(found)
-        probs, known = self.model.score(examples)
+        probs, known, material = self.model.score_events(examples)
+        events = code_events(examples, probs, material, matches=SentenceMatches())
         rows: list[dict] = []
+        event_rows: list[dict] = []
         for (a, doc), (lo, hi) in zip(docs, spans):
             date = a.date.isoformat() if a.date else None
             if config.sentences:
-                self._sentence_rows(rows, doc, date, examples, probs, known, lo, hi, stats)
+                self._sentence_rows(rows, doc, date, examples, probs, known, events, lo, hi, stats)
             else:
-                self._article_rows(rows, doc, date, examples, probs, known, lo, hi, stats)
+                self._article_rows(rows, doc, date, examples, probs, known, events, lo, hi, stats)
+            if config.events:
+                self._event_rows(event_rows, doc, date, examples, probs, known, events, lo, hi)
         stats["dyads"] = len(rows)
-        return pa.Table.from_pylist(rows, schema=config.schema), stats
+        stats["events"] = len(event_rows)
+        table = pa.Table.from_pylist(rows, schema=config.schema)
+        return table, stats, pa.Table.from_pylist(event_rows, schema=EVENT_SCHEMA) if config.events else None
 
     def _actor(self, code: str, side: str) -> dict:
         actor = self.dictionary.actors.get(code)
         return {side: code, f"{side}_name": actor.name if actor else code,
                 f"{side}_kind": actor.kind if actor else "literal"}
 
-    def _article_rows(self, rows, doc, date, examples, probs, known, lo, hi, stats) -> None:
+    def _article_rows(self, rows, doc, date, examples, probs, known, events, lo, hi, stats) -> None:
         groups = by_dyad(examples, lo, hi)
         for (a, b), idx in groups.items():
             keep = [k for k in idx if known[k] > 0]
@@ -169,9 +181,10 @@ class Coder:
                 "stance": LABELS[int(np.argmax(mean))], **_probabilities(mean), "n_sentences": len(keep),
                 "sentence_indices": [examples[k]["sentence_index"] for k in keep],
                 "sentence_starts": [s.start for s in sentences], "sentence_ends": [s.end for s in sentences],
+                **dyad_counts([events[k] for k in keep]),
             })
 
-    def _sentence_rows(self, rows, doc, date, examples, probs, known, lo, hi, stats) -> None:
+    def _sentence_rows(self, rows, doc, date, examples, probs, known, events, lo, hi, stats) -> None:
         for k in range(lo, hi):
             if known[k] == 0:
                 stats["no_known_words"] += 1
@@ -182,7 +195,22 @@ class Coder:
                 "doc_id": doc.doc_id, "date": date, "sentence_index": e["sentence_index"],
                 "sentence_start": s.start, "sentence_end": s.end, **self._actor(e["source"], "source"),
                 **self._actor(e["target"], "target"), "stance": LABELS[int(np.argmax(probs[k]))],
-                **_probabilities(probs[k]), "sentence": s.text,
+                **_probabilities(probs[k]), **(events[k].as_dict() if events[k] else {}), "sentence": s.text,
+            })
+
+    def _event_rows(self, rows, doc, date, examples, probs, known, events, lo, hi) -> None:
+        for k in range(lo, hi):
+            ev = events[k]
+            if known[k] == 0 or ev is None:
+                continue
+            e = examples[k]
+            s = doc.sentences[e["sentence_index"]]
+            rows.append({
+                "event_id": f"{doc.doc_id}:{e['sentence_index']}:{e['source']}:{e['target']}", "date": date,
+                **self._actor(e["source"], "source"), **self._actor(e["target"], "target"),
+                **ev.as_dict(), "cameo_base": ev.cameo_code[:3] if ev.cameo_code else None,
+                "stance": LABELS[int(np.argmax(probs[k]))], **_probabilities(probs[k]), "doc_id": doc.doc_id,
+                "sentence_index": e["sentence_index"], "sentence_start": s.start, "sentence_end": s.end,
             })
 
 
@@ -208,13 +236,14 @@ def _coder(config: CodingConfig) -> Coder:
     return coder
 
 
-def code_partition(index: int, records: list[ArticleRecord], config: CodingConfig) -> tuple[int, pa.Table, dict]:
+def code_partition(index: int, records: list[ArticleRecord], config: CodingConfig
+                   ) -> tuple[int, pa.Table, dict, pa.Table | None]:
     """Code partition ``index`` in this process (the task that pools and Dask workers run).
 
     Returns
     -------
-    (int, pyarrow.Table, dict)
-        ``index``, the rows and the counts of :meth:`Coder.code`.
+    (int, pyarrow.Table, dict, pyarrow.Table or None)
+        ``index``, the rows, the counts and the event rows of :meth:`Coder.code`.
     """
-    table, stats = _coder(config).code(records, config)
-    return index, table, stats
+    table, stats, events = _coder(config).code(records, config)
+    return index, table, stats, events

@@ -27,6 +27,7 @@ class Summary:
     sentences: int = 0
     dyads: int = 0
     no_known_words: int = 0
+    events: int = 0
     skipped: list = dataclasses.field(default_factory=list)
     parts: int = 0
     reused: int = 0
@@ -35,8 +36,8 @@ class Summary:
     complete: bool = False
 
     def add(self, stats: dict) -> None:
-        for key in ("articles", "sentences", "dyads", "no_known_words"):
-            setattr(self, key, getattr(self, key) + stats[key])
+        for key in ("articles", "sentences", "dyads", "no_known_words", "events"):
+            setattr(self, key, getattr(self, key) + stats.get(key, 0))
         self.skipped.extend(stats["skipped"])
         self.parts += 1
 

@@ -25,7 +25,7 @@ from training.archive.coding import _CODERS, Coder, CodingConfig, code_partition
 from training.archive.execution import ArchiveError, Bar, Summary, account
 from training.archive.execution import engine as make_engine
 from training.archive.parts import PartStore, file_sha256
-from training.archive.tables import table_format, write_table
+from training.archive.tables import EVENT_SCHEMA, table_format, write_table
 from training.articles import ArticleRecord, DataError
 from training.limits import DEFAULT_LIMITS, Limits
 from training.model import DEFAULT_MODEL_PATH, ModelError, load_model
@@ -90,7 +90,7 @@ def auto_chunk_size(paths: Sequence[str]) -> int:
 def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAULT_MODEL_PATH,
         actors: Sequence[str] | None = None, sentences: bool = False, workers: int = 1, dask=None,
         strict: bool = False, chunk_size: int | None = None, limits: Limits = DEFAULT_LIMITS,
-        max_parts: int | None = None, progress: bool = True) -> Summary:
+        max_parts: int | None = None, progress: bool = True, events: str | Path | None = None) -> Summary:
     """Code the articles of ``paths`` into the dyad table ``out``.
 
     Parameters
@@ -117,6 +117,9 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
         Stop after writing this many new parts (to test resumption); the result is not complete.
     progress : bool, default=True
         A tqdm bar on stderr.
+    events : str or path-like, optional
+        Also write the event table there (``.parquet``, ``.csv`` or ``.jsonl``): one row per sentence x
+        pair that reports an event.
 
     Returns
     -------
@@ -128,17 +131,22 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
         With a message naming the input, the part folder or the model.
     """
     table_format(out)
+    if events is not None:
+        table_format(events)
+        if Path(events).resolve() == Path(out).resolve():
+            raise ArchiveError("--events must name another file than --out")
     started = time.monotonic()
     if chunk_size is None:  # also reads every input once before the model loads: a bad one stops here
         chunk_size = auto_chunk_size([str(p) for p in paths])
     model = load_model(model_path)
     key = model_key(model)
-    config = CodingConfig(str(Path(model_path).resolve()), key, None, sentences, limits)
+    config = CodingConfig(str(Path(model_path).resolve()), key, None, sentences, limits, events is not None)
     _CODERS.setdefault((config.model_path, key), Coder(model, _dictionary()))
     if actors is not None:
         config = dataclasses.replace(config, actors=_resolve_actors(actors))
     arguments = {"inputs": [_fingerprint(str(p)) for p in paths], "model": key, "actors": config.actors,
-                 "sentences": sentences, "chunk_size": chunk_size, "limits": dataclasses.asdict(limits), "v": 2}
+                 "sentences": sentences, "chunk_size": chunk_size, "limits": dataclasses.asdict(limits), "v": 3,
+                 "events": events is not None}
     digest = hashlib.sha256(json.dumps(arguments, sort_keys=True, default=str).encode()).hexdigest()
     store, summary = PartStore(out), Summary()
     store.open(digest, arguments)
@@ -151,11 +159,11 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
         nonlocal written
         for f in done:
             pending.discard(f)
-            index, table, stats = f.result()
+            index, table, stats, event_rows = f.result()
             bad = [s for s in stats["skipped"] if s["reason"] != "unsupported_language"]  # not broken: skipped
             if strict and bad:
                 raise ArchiveError(f"{bad[0]['detail']} (--strict stops at the first bad article)")
-            store.write(index, table, stats)
+            store.write(index, table, stats, event_rows)
             written += 1
             account(summary, stats, bar, started)
 
@@ -193,6 +201,9 @@ def run(paths: Sequence[str], out: str | Path, *, model_path: str | Path = DEFAU
     summary.seconds = time.monotonic() - started
     if stopped:
         return summary
+    if events is not None:
+        summary.events = write_table(store.tables(n_parts, ".events.parquet"), events, EVENT_SCHEMA,
+                                     metadata=summary.metadata())
     write_table(store.tables(n_parts), out, config.schema, metadata=summary.metadata())
     store.remove()
     summary.seconds = time.monotonic() - started
@@ -235,6 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "them, or a Hugging Face dataset (saved folder or cached name, read offline)")
     ap.add_argument("--out", required=True, type=Path, help="dyad table: .parquet, .csv or .jsonl")
     ap.add_argument("--sentences", action="store_true", help="one row per sentence x pair instead of article x pair")
+    ap.add_argument("--events", type=Path, metavar="PATH",
+                    help="also write the event table (one row per sentence x pair that reports an event: CAMEO "
+                         "code and root, quad class, Goldstein score): .parquet, .csv or .jsonl")
     ap.add_argument("--actors", help="keep only pairs among these actors, comma-separated (codes or names)")
     ap.add_argument("--model", type=Path, default=DEFAULT_MODEL_PATH, help="model (default: %(default)s)")
     ap.add_argument("--workers", type=_positive, default=1, help="local processes (default: %(default)s)")
@@ -253,6 +267,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     try:
         table_format(args.out)
+        if args.events is not None:
+            table_format(args.events)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -260,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         summary = run(args.articles, args.out, model_path=args.model, actors=actors, sentences=args.sentences,
                       workers=args.workers, dask=args.dask, strict=args.strict, chunk_size=args.chunk_size,
-                      max_parts=args.max_parts, progress=not args.no_progress)
+                      max_parts=args.max_parts, progress=not args.no_progress, events=args.events)
     except (ArchiveError, DataError, ModelError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -272,5 +288,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not summary.complete:
         print(f"stopped after {args.max_parts} new parts; run the same command again to continue", file=sys.stderr)
         return 3
-    print(f"wrote {args.out}", file=sys.stderr)
+    print(f"wrote {args.out}" + (f" and {args.events} ({summary.events:,} events)" if args.events else ""),
+          file=sys.stderr)
     return 0

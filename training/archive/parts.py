@@ -185,7 +185,9 @@ class PartStore:
             record = json.loads(path.read_text(encoding="utf-8"))
             ok = (isinstance(record, dict) and record.get("index") == index
                   and record.get("sha256") == file_sha256(self._path(index, ".parquet"))
-                  and pq.ParquetFile(self._path(index, ".parquet")).metadata.num_rows == record.get("rows"))
+                  and pq.ParquetFile(self._path(index, ".parquet")).metadata.num_rows == record.get("rows")
+                  and ("events_sha256" not in record
+                       or record["events_sha256"] == file_sha256(self._path(index, ".events.parquet"))))
         except (OSError, ValueError, pa.ArrowException):
             ok = False
         if not ok:
@@ -197,16 +199,20 @@ class PartStore:
             return None
         return record["stats"]
 
-    def write(self, index: int, table: pa.Table, stats: dict) -> None:
-        """Write part ``index`` atomically: its rows, then its counts with the rows' sha256."""
+    def write(self, index: int, table: pa.Table, stats: dict, events: pa.Table | None = None) -> None:
+        """Write part ``index`` atomically: its rows (and event rows), then its counts with the rows' sha256."""
+        record = {"index": index, "rows": table.num_rows, "stats": stats}
+        if events is not None:
+            with atomic_path(self._path(index, ".events.parquet")) as tmp:
+                pq.write_table(events, tmp)
+                record["events_sha256"] = file_sha256(tmp)
         with atomic_path(self._path(index, ".parquet")) as tmp:
             pq.write_table(table, tmp)
-            digest = file_sha256(tmp)
-        record = {"index": index, "rows": table.num_rows, "sha256": digest, "stats": stats}
+            record["sha256"] = file_sha256(tmp)
         atomic_write_text(self._path(index, ".json"), json.dumps(record))
 
-    def tables(self, n: int) -> Iterator[pa.Table]:
-        """Parts 0 .. n-1 in order, one at a time.
+    def tables(self, n: int, suffix: str = ".parquet") -> Iterator[pa.Table]:
+        """Parts 0 .. n-1 in order, one at a time (``suffix=".events.parquet"``: their event rows).
 
         Raises
         ------
@@ -215,9 +221,9 @@ class PartStore:
         """
         for i in range(n):
             try:
-                yield pq.read_table(self._path(i, ".parquet"))
+                yield pq.read_table(self._path(i, suffix))
             except (OSError, pa.ArrowException):
-                raise RuntimeError(f"{self._path(i, '.parquet')} cannot be read; run the same command again "
+                raise RuntimeError(f"{self._path(i, suffix)} cannot be read; run the same command again "
                                    f"(it codes that part again), or delete {self.dir} to start over") from None
 
     def close(self) -> None:

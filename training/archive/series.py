@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from training.archive.plots import FREQS, plot_matrix, plot_series
+from training.archive.quads import QUAD_SERIES_COLUMNS, format_quads, plot_quads, quad_series
 from training.archive.tables import TABLE_COLUMNS, read_table
 from training.articles import LABELS, DataError
 from training.limits import MAX_PERIODS, LimitExceeded
@@ -242,6 +243,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--source", help="source actor (code or name as in the table)")
     ap.add_argument("--target", help="target actor")
     ap.add_argument("--both", action="store_true", help="also the reverse direction, on the same figure")
+    ap.add_argument("--by", choices=["stance", "quad"], default="stance",
+                    help="stance: articles per stance and net stance; quad: sentences per CAMEO quad class and "
+                         "the mean Goldstein score (default: %(default)s)")
     ap.add_argument("--freq", default="M", choices=list(FREQS),
                     help="period: D (day), W (week), M (month), Q (quarter) or Y (year) (default: %(default)s)")
     ap.add_argument("--out", type=Path, help="series table (.csv or .parquet); without it the table is printed")
@@ -269,19 +273,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             source, target = find_actor(table, args.source, "--source"), find_actor(table, args.target, "--target")
             pairs = [(source, target)] + ([(target, source)] if args.both else [])
             results = []
+            quad = args.by == "quad"
             for a, b in pairs:
-                s = dyad_series(table, a, b, freq=args.freq)
                 rows = table[_match(table, "source", a) & _match(table, "target", b)]
+                s = quad_series(rows, freq=args.freq) if quad else dyad_series(table, a, b, freq=args.freq)
                 name_a = rows["source_name"].iloc[0] if len(rows) else a
                 name_b = rows["target_name"].iloc[0] if len(rows) else b
                 results.append((f"{name_a} -> {name_b}", a, b, s))
-                print(f"{name_a} -> {name_b}: {int(s['n'].sum())} articles in {len(s)} periods", file=sys.stdout)
+                what = f"{int(s['n_events'].sum())} events" if quad else f"{int(s['n'].sum())} articles"
+                print(f"{name_a} -> {name_b}: {what} in {len(s)} periods", file=sys.stdout)
                 if not args.out and not s.empty:
-                    print(format_series(s), file=sys.stdout)
+                    print(format_quads(s) if quad else format_series(s), file=sys.stdout)
             if args.out:
                 frames = [s.assign(source=a, target=b) for _, a, b, s in results]
-                _write(pd.concat(frames, ignore_index=True)[["source", "target", *SERIES_COLUMNS]], args.out)
-            if args.plot:
+                columns = QUAD_SERIES_COLUMNS if quad else SERIES_COLUMNS
+                _write(pd.concat(frames, ignore_index=True)[["source", "target", *columns]], args.out)
+            if args.plot and quad:
+                first = results[0][0].split(" -> ")
+                plot_quads([(label, s) for label, _, _, s in results], args.plot, freq=args.freq,
+                           title=f"CAMEO quad classes, {first[0]} and {first[1]}, per {FREQS[args.freq]}")
+            elif args.plot:
                 first = results[0][0].split(" -> ")
                 title = (f"Stance between {first[0]} and {first[1]}, both directions" if args.both
                          else f"Stance of {first[0]} toward {first[1]}")

@@ -21,8 +21,8 @@ from training.csvcells import protect, unprotect
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["TABLE_SCHEMA", "SENTENCE_SCHEMA", "TABLE_COLUMNS", "FORMATS", "write_table", "table_format", "read_table",
-           "table_metadata"]
+__all__ = ["TABLE_SCHEMA", "SENTENCE_SCHEMA", "EVENT_SCHEMA", "QUAD_COLUMNS", "TABLE_COLUMNS", "FORMATS",
+           "write_table", "table_format", "read_table", "table_metadata"]
 
 FORMATS = (".parquet", ".csv", ".jsonl")
 METADATA_KEY = b"geostance"
@@ -31,16 +31,32 @@ _ACTORS = [("source", pa.string()), ("source_name", pa.string()), ("source_kind"
            ("target", pa.string()), ("target_name", pa.string()), ("target_kind", pa.string())]
 _PROBS = [("stance", pa.string()), ("p_support", pa.float64()), ("p_oppose", pa.float64()),
           ("p_neutral", pa.float64())]
+_QUADS = [("n_quad1", pa.int64()), ("n_quad2", pa.int64()), ("n_quad3", pa.int64()), ("n_quad4", pa.int64()),
+          ("n_coded", pa.int64()), ("goldstein_mean", pa.float64())]
+#: the dyad row's event columns (:func:`training.events.dyad_counts`)
+QUAD_COLUMNS = tuple(name for name, _ in _QUADS)
+_EVENT = [("cameo_code", pa.string()), ("cameo_root", pa.string()), ("quad_class", pa.int64()),
+          ("quad_source", pa.string()), ("quad_probability", pa.float64()), ("goldstein", pa.float64()),
+          ("event_text", pa.string()), ("event_start", pa.int64()), ("event_end", pa.int64())]
 #: one row per article x directed pair (the shared interface of archive coding)
 TABLE_SCHEMA = pa.schema([
     ("doc_id", pa.string()), ("date", pa.string()), *_ACTORS, *_PROBS, ("n_sentences", pa.int64()),
     ("sentence_indices", pa.list_(pa.int64())), ("sentence_starts", pa.list_(pa.int64())),
-    ("sentence_ends", pa.list_(pa.int64())),
+    ("sentence_ends", pa.list_(pa.int64())), *_QUADS,
 ])
 #: with ``--sentences``: one row per sentence x directed pair
 SENTENCE_SCHEMA = pa.schema([
     ("doc_id", pa.string()), ("date", pa.string()), ("sentence_index", pa.int64()),
-    ("sentence_start", pa.int64()), ("sentence_end", pa.int64()), *_ACTORS, *_PROBS, ("sentence", pa.string()),
+    ("sentence_start", pa.int64()), ("sentence_end", pa.int64()), *_ACTORS, *_PROBS, *_EVENT,
+    ("sentence", pa.string()),
+])
+#: with ``--events``: one row per sentence x directed pair that reports an event (README, "The event table")
+EVENT_SCHEMA = pa.schema([
+    ("event_id", pa.string()), ("date", pa.string()), *_ACTORS, ("cameo_code", pa.string()),
+    ("cameo_base", pa.string()), ("cameo_root", pa.string()), ("quad_class", pa.int64()), ("quad_source", pa.string()),
+    ("quad_probability", pa.float64()), ("goldstein", pa.float64()), *_PROBS, ("doc_id", pa.string()),
+    ("sentence_index", pa.int64()), ("sentence_start", pa.int64()), ("sentence_end", pa.int64()),
+    ("event_text", pa.string()), ("event_start", pa.int64()), ("event_end", pa.int64()),
 ])
 
 

@@ -56,6 +56,9 @@ _BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "get", "gets
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:
     """Lower-cased word tokens of ``text`` with their character offsets, apostrophes normalised."""
+    low = text.replace("’", "'").lower()
+    if len(low) == len(text):  # almost always: lower-case the text once, not each token
+        return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(low)]
     return [(m.group().lower().replace("’", "'"), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
@@ -178,15 +181,21 @@ class VerbMatcher:
         words = [raw[i][0] for i in keep]
         n = len(words)
         nxt, prv = [n] * (n + 1), [0] * (n + 1)  # first barrier after each token, first token after a barrier
-        for j in range(n - 1, -1, -1):
-            nxt[j] = j if words[j] in _BARRIERS else nxt[j + 1]
-        for j in range(1, n + 1):
-            prv[j] = j if words[j - 1] in _BARRIERS else prv[j - 1]
+        barriers = [j for j, w in enumerate(words) if w in _BARRIERS]
+        if barriers:  # most sentences have one, at the end: fill the arrays from the barrier positions
+            for j0, j1 in zip([-1] + barriers, barriers + [n]):
+                nxt[j0 + 1:j1 + 1] = [j1] * (j1 - j0)
+                prv[j0 + 1:j1 + 1] = [j0 + 1 if j0 >= 0 else 0] * (j1 - j0)
         out: list[EventMatch] = []
         k, consumed = 0, set()  # object words of earlier matches
+        verbs = self._verbs
         while k < n:
+            candidates = verbs.get(words[k])
+            if candidates is None:  # most tokens start no verb form: skip them at once
+                k += 1
+                continue
             i = keep[k]
-            hit = next(((form, verb) for form, verb in self._verbs.get(words[k], ())
+            hit = next(((form, verb) for form, verb in candidates
                         if tuple(words[k:k + len(form)]) == form), None)
             previous = raw[i - 1][0] if i > 0 else ""
             if hit is None or k in consumed or previous in DETERMINERS or (

@@ -25,6 +25,7 @@ from sklearn.pipeline import Pipeline
 
 from training.actors import default_dictionary
 from training.articles import LABELS, DataError
+from training.events.train import fit_quad
 from training.features import DyadMasker
 from training.fitting import crossval, summary
 from training.fitting.crossval import check_labels, grouped_split
@@ -191,6 +192,8 @@ def run(args) -> dict:
     w = None if weights is None else weights[train]
     config, cv = _choose_config(args, [rows[i] for i in train], y[train], groups[train], w)
     pipeline = _fit_final(config, [rows[i] for i in train], y[train], args.seed, w)
+    quad, quad_meta = fit_quad(pipeline, [rows[i] for i in train], y[train], [rows[i] for i in test], y[test],
+                               seed=args.seed)
     baseline = majority_baseline(y[train], y[test] if len(test) else y[train])
     if cv is None:
         from training.model import StanceModel
@@ -227,8 +230,9 @@ def run(args) -> dict:
                        "(all shared sentences when none does)",
         "sentence_numbering": "0-based over the article body (title not counted)",
         "heldout_doc_ids": sorted(set(groups[test])),
+        "quad": quad_meta,
     }
-    meta = save_model(pipeline, meta, args.out)
+    meta = save_model(pipeline, meta, args.out, quad=quad)
     print(f"saved {args.out} -> version {meta['version']} (sha256 {meta['sha256'][:12]})")
     if args.json:
         print(json.dumps({**figures, "data": meta["data"]}, sort_keys=True))
