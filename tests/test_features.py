@@ -112,3 +112,28 @@ def test_format_characters_and_fullwidth_letters_in_words_are_read():
     assert v["sentence"] == "xsrcx condemned xtgtx"
     assert views("China \uff43\uff4f\uff4e\uff44\uff45\uff4d\uff4e\uff45\uff44 Russia.", "China", "Russia") == views(
         "China condemned Russia.", "China", "Russia")
+
+
+def test_cameo_verb_phrases_add_root_and_class_with_direction():
+    text = "Hamas launched a surprise attack on Israel."
+    forward = views(text, "Hamas", "Israel")["relation"].split()
+    assert {"camfw:r19", "camfw:q4"} <= set(forward)  # "launched ... attack": CAMEO 190, material conflict
+    backward = views(text, "Israel", "Hamas")["relation"].split()
+    assert {"cambw:r19", "cambw:q4"} <= set(backward) and not any(t.startswith("camfw:") for t in backward)
+    assert not any(t.startswith("cam") for t in DyadMasker(cameo=False).transform([example(text, "Hamas",
+                                                                                             "Israel")])[0][2].split())
+
+
+def test_cameo_statements_are_class_0_and_negation_is_marked():
+    said = views("Britain said it would phase out Russian oil.", "Britain", "Russian")["relation"].split()
+    assert {"camfw:r01", "camfw:q0"} <= set(said)  # roots 01-02 are neutral by the label rules
+    negated = views("China did not condemn Russia.", "China", "Russia")["relation"].split()
+    assert {"camfw:not_r11", "camfw:not_q3"} <= set(negated)
+
+
+def test_cameo_verb_before_a_third_actor_is_not_the_pair_s():
+    text = "Putin thanked China for its balanced position on Ukraine."
+    to_ukraine = views(text, "Putin", "Ukraine", others=("China",))["relation"].split()
+    assert "camoth:r05" in to_ukraine and not any(t.startswith("camfw:") for t in to_ukraine)
+    to_china = views(text, "Putin", "China", others=("Ukraine",))["relation"].split()
+    assert "camfw:r05" in to_china

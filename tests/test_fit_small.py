@@ -192,8 +192,11 @@ def test_add_default_adds_the_user_data_to_the_embedded_data(user, tmp_path, cap
     kinds = [(i["kind"], i["path"]) for i in meta["inputs"]]
     assert ("articles", str(arts)) in kinds and ("annotations", str(notes)) in kinds
     assert ("articles", str(fit.DEFAULT_ARTICLES[1])) in kinds
-    assert ("annotations", str(fit.DEFAULT_ANNOTATIONS)) in kinds
-    assert meta["data"]["n_articles"] > 900 and meta["data"]["unmatched_annotations"] == 0
+    assert all(("annotations", str(p)) in kinds for p in fit.DEFAULT_ANNOTATIONS)
+    assert ("articles", str(fit.DEFAULT_ARTICLES[2])) in kinds  # the real stories of data/news/
+    assert meta["data"]["n_articles"] > 1000
+    # only real stories have annotated pairs the dictionary does not find (data/news/CARD.md)
+    assert {u["where"].split(":")[0].split("/")[-3] for u in meta["data"]["unmatched"]} == {"news"}
     assert meta["metrics"]["heldout"]["n"] > 30 and meta["warnings"] == []
     # the user's 11 partial labels train exactly 11 examples; every other example is the default data's
     inputs = meta["data"]["annotation_inputs"]

@@ -3,7 +3,8 @@
 The ``sentence`` view is the masked sentence token for token; ``between`` and ``relation`` words come from
 between the two actors, ``near`` words from the windows beside them (``sl:``, ``tr:`` ...), each matched
 through the masker's stems (``fw:condemn`` -> "condemned"); polarity tags (``fw:neg``) map to the words of
-the VADER lexicon with that polarity in the same place. Flags have no span, and when the sentence's
+the VADER lexicon with that polarity in the same place, CAMEO verb tags (``camfw:r11``) to the verb of their
+phrase. Flags have no span, and when the sentence's
 tokens cannot be aligned with the masker's, no span is given rather than a wrong one.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 
 from training.features import _MAX_BETWEEN
+from training.field.tags import cameo_events
 from training.tokens import _PLACEHOLDERS, _TOKEN, _closest_pair, _lexicon, _stem
 
 __all__: list[str] = []
@@ -99,6 +101,8 @@ class _Aligner:
             prefix, word = "", token
         elif not sep:
             return []  # a flag such as _st, _passive, _fw
+        if view == "relation" and prefix.startswith("cam"):
+            return self._cameo_spans(prefix[3:], word)
         region = self._region(view, prefix)
         if word in ("pos", "neg", "not_pos", "not_neg"):
             lexicon = _lexicon()
@@ -108,6 +112,21 @@ class _Aligner:
         if word.startswith("_") or word in _PLACEHOLDERS:
             return []
         return [p for p in region if self._read(p) == word]
+
+    def _cameo_spans(self, where: str, tag: str) -> list[int]:
+        """The verbs of the CAMEO phrases a ``cam<where>:<tag>`` feature comes from (``tag`` such as ``r19``,
+        ``q3``, ``not_q3``), found again the way the masker found them."""
+        lo, hi = sorted(self.pair)
+        if hi - lo - 1 > _MAX_BETWEEN:
+            return []  # the masker read a shortened run: positions would not match
+        region = self._region("relation", "fw" if where == "oth" else where)
+        negated, tag = tag.startswith("not_"), tag.removeprefix("not_")
+        out = []
+        for pos, r, quad, neg in cameo_events(tuple(self.words[lo + 1:hi])):
+            cls = f"q{0 if r in ('01', '02') else quad}"
+            if lo + 1 + pos in region and neg == negated and tag in (f"r{r}", cls):
+                out.append(lo + 1 + pos)
+        return out
 
     def spans(self, view: str, feature: str) -> list[tuple[int, int]]:
         """Character spans in the sentence of the words ``feature`` of ``view`` comes from."""

@@ -21,6 +21,12 @@ target actor and any other actor) into three token strings that TF-IDF vectorize
     When a third actor stands between them, the words after it are repeated as ``seg:`` (the clause
     nearest the second actor), and ``_reported`` flags a reporting verb before that third actor
     ("Turkey said Greece had accused Cyprus": Greece, not Turkey, holds the stance toward Cyprus).
+``relation`` also carries the field's verb knowledge: each verb phrase of the CAMEO verb dictionary
+    (PETRARCH2, :mod:`training.field`) between the two actors adds its CAMEO root and class with the
+    logical direction (``camfw:r19 camfw:q4``; ``not_`` under negation): the quad class, or ``q0`` for
+    roots 01-02 (statements and appeals, neutral by the label rules). So a verb the corpus never saw still
+    carries its class. One before a third actor that stands between them is tagged ``camoth:`` (it most
+    likely acts on that third actor), one after it ``camseg:`` or ``camrep:``.
 ``near``
     Words within three tokens of the nearest source and target mentions, tagged by side (``tl:rejected``
     is the word before the target), which separates two targets of one sentence with opposite stances.
@@ -37,6 +43,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from training.field.tags import cameo_events
 from training.tokens import (
     _PLACEHOLDERS,
     OTHER,
@@ -55,7 +62,7 @@ from training.tokens import (
 __all__ = ["DyadMasker", "VIEWS", "SOURCE", "TARGET", "OTHER", "FEATURES_VERSION"]
 
 # Bump when the views change: a model saved with other views is refused on load, not mis-read.
-FEATURES_VERSION = 4
+FEATURES_VERSION = 5
 VIEWS = ("sentence", "between", "relation", "near")
 _NEG_SCOPE = 3
 _WINDOW = 3
@@ -90,14 +97,18 @@ class DyadMasker(TransformerMixin, BaseEstimator):
         Write the words of the ``between``, ``relation`` and ``near`` views as Snowball stems (NLTK),
         British "-ise" read as "-ize", so "supplied", "supplies", "criticised" and "criticized" share
         features. The ``sentence`` view keeps the surface words.
+    cameo : bool, default=True
+        Add the CAMEO root and class of the verb phrases between the pair to the ``relation`` view (see
+        the module docstring).
     """
 
     def __init__(self, *, negation_scope: int = _NEG_SCOPE, window: int = _WINDOW, polarity: bool = True,
-                 stem: bool = True):
+                 stem: bool = True, cameo: bool = True):
         self.negation_scope = negation_scope
         self.window = window
         self.polarity = polarity
         self.stem = stem
+        self.cameo = cameo
 
     def fit(self, X, y=None):  # noqa: D102 - stateless
         return self
@@ -144,18 +155,20 @@ class DyadMasker(TransformerMixin, BaseEstimator):
                 tokens[i] = ph
         else:
             tokens, quotes = _cut(base, quotes, slots, labels)
-        between, relation = self._between(tokens, quotes)
+        between, relation, where = self._between(tokens, quotes)
         near = self._near(tokens)
         if self.polarity:
             relation, near = _add_polarity(relation), _add_polarity(near)
         if self.stem:
             between, relation, near = _stem_view(between), _stem_view(relation), _stem_view(near)
+        if self.cameo and where is not None:
+            relation = " ".join([relation, *_cameo_tags(*where)])
         return " ".join(tokens), between, relation, near
 
     def _between(self, tokens: list[str], quotes: Sequence[bool]) -> tuple[str, str]:
         pair = _closest_pair(tokens)
         if pair is None:
-            return "_missing", "_missing"
+            return "_missing", "_missing", None
         i, j = pair
         lo, hi = sorted(pair)
         middle = tokens[lo + 1:hi]
@@ -174,7 +187,8 @@ class DyadMasker(TransformerMixin, BaseEstimator):
             reported = any(t in _REPORTING for t in middle[:k])
             flags.append("_reported" if reported else "_oth_between")
             flags += [f"{'rep' if reported else 'seg'}:{t}" for t in middle[k + 1:]]
-        return " ".join([order] + middle), " ".join(flags)
+            return " ".join([order] + middle), " ".join(flags), (middle, k, direction, reported)
+        return " ".join([order] + middle), " ".join(flags), (middle, k, direction, None)
 
     def _near(self, tokens: list[str]) -> str:
         pair = _closest_pair(tokens)
@@ -193,6 +207,22 @@ class DyadMasker(TransformerMixin, BaseEstimator):
             out += [f"{inner if left_inner else ''}{tag}l:{t}" for t in tokens[max(0, pos - w):pos]]
             out += [f"{inner if right_inner else ''}{tag}r:{t}" for t in tokens[pos + 1:pos + 1 + w]]
         return " ".join(out)
+
+
+def _cameo_tags(middle: Sequence[str], k: int, direction: str, reported: bool | None) -> list[str]:
+    """``cam<where>:r<root>`` and ``cam<where>:q<class>`` (``not_`` before them under negation) for the CAMEO
+    verb phrases between the pair (``middle``, a third actor at ``k`` if ``k < len(middle)``). The class is
+    the quad class, except for roots 01-02 (statements and appeals), which the label rules call neutral:
+    ``q0``."""
+    out = []
+    for pos, r, quad, negated in cameo_events(tuple(middle)):
+        if pos < k:
+            where = "oth" if k < len(middle) else direction
+        else:
+            where = "rep" if reported else "seg"
+        neg = "not_" if negated else ""
+        out += [f"cam{where}:{neg}r{r}", f"cam{where}:{neg}q{0 if r in ('01', '02') else quad}"]
+    return out
 
 
 @functools.lru_cache(maxsize=8)

@@ -22,7 +22,17 @@
     sl: "before {src}", sr: "after {src}", tl: "before {tgt}", tr: "after {tgt}",
     fw: "between them, {src} acting", bw: "between them, {tgt} acting",
     seg: "in the clause after a third actor", rep: "in what a third actor reports",
+    oth: "between them, before a third actor",
   };
+  // CAMEO verb tags ("camfw:r19", "camfw:q4"): the class of a verb phrase of the field's verb dictionary
+  const CLASSES = { q0: "statement or appeal", q1: "verbal cooperation", q2: "material cooperation",
+    q3: "verbal conflict", q4: "material conflict" };
+  function cameo(tag) {
+    const m = /^(not_)?(?:r(\d\d)|(q\d))$/.exec(tag);
+    if (!m) return null;
+    const what = m[2] ? `CAMEO root ${m[2]}` : CLASSES[m[3]] || m[3];
+    return `${m[1] ? "not " : ""}${what}`;
+  }
   const VIEWS = { sentence: "in the sentence", between: "between the two", relation: "between the two", near: "beside an actor" };
 
   function place(prefix, names) {
@@ -46,9 +56,13 @@
   /* {words, where, flags}: what a feature says, for names {source, target} of the pair. */
   function describe(c, sentence, names) {
     const parts = c.feature.split(" ");
-    const flags = [], words = [], places = new Set();
+    const flags = [], words = [], verbs = [], places = new Set();
     for (const p of parts) {
       if (FLAGS[p]) { flags.push(FLAGS[p]); continue; }
+      const v = /^cam([a-z]{2,3}):(.+)$/.exec(p);
+      if (v && place(v[1], names) && cameo(v[2])) {
+        places.add(place(v[1], names)); verbs.push(cameo(v[2])); continue;
+      }
       const m = /^([a-z]{2,3}):(.+)$/.exec(p);
       if (m && place(m[1], names)) { places.add(place(m[1], names)); words.push(token(m[2], names)); continue; }
       words.push(token(p, names));
@@ -57,6 +71,7 @@
     const polarity = parts.some((p) => /:(pos|neg)$/.test(p));
     let text = seen || words.join(" ");
     if (polarity && seen) text = `${seen} (${parts.some((p) => p.endsWith(":neg")) ? "negative" : "positive"} word)`;
+    if (verbs.length) text = `${seen || "a verb"} (${verbs.join(", ")})`;
     const where = places.size ? [...places].join("; ") : (words.length ? VIEWS[c.view] || "" : "");
     return { text, where, flags };
   }

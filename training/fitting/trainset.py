@@ -1,8 +1,10 @@
 """The inputs of ``python -m training.fit``: which articles, annotations and labelled-pair files, and their
 examples as a cached ``datasets.Dataset``.
 
-The user's ``--articles`` and ``--annotations`` replace the embedded default data (``seeds/`` and
-``data/corpus/`` with ``data/annotations/``), or are added to it with ``--add-default``.
+The embedded default data is the commissioning article (``seeds/``), the authored corpus
+(``data/corpus/`` with ``data/annotations/``) and the real news stories (``data/news/articles/`` with
+``data/news/annotations/``; ``data/news/CARD.md``). The user's ``--articles`` and ``--annotations`` replace it,
+or are added to it with ``--add-default``.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ __all__ = ["DEFAULT_ARTICLES", "DEFAULT_ANNOTATIONS", "route_inputs", "article_p
 
 log = logging.getLogger("training.fit")
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_ARTICLES = [ROOT / "seeds", ROOT / "data" / "corpus"]
-DEFAULT_ANNOTATIONS = ROOT / "data" / "annotations"
+DEFAULT_ARTICLES = [ROOT / "seeds", ROOT / "data" / "corpus", ROOT / "data" / "news" / "articles"]
+DEFAULT_ANNOTATIONS = [ROOT / "data" / "annotations", ROOT / "data" / "news" / "annotations"]
 # The modules whose code decides which examples are built: the example cache's key hashes their source.
 EXAMPLE_CODE = ("training.text", "training.sentences", "training.actors", "training.actor_sources", "training.roles",
                 "training.cameo", "training.document", "training.examples", "training.fitting.dataset",
@@ -72,7 +74,7 @@ def article_paths(args) -> list[str]:
 
 
 def _annotation_paths(args) -> list[str]:
-    default = [str(DEFAULT_ANNOTATIONS)] if DEFAULT_ANNOTATIONS.exists() else []
+    default = [str(p) for p in DEFAULT_ANNOTATIONS if p.exists()]
     if args.add_default:
         return list(dict.fromkeys(default + (args.annotations or [])))
     if args.annotations:
