@@ -120,6 +120,18 @@ def test_cli_without_out_prints_the_series(table_path, capsys):
     assert lines[3].split() == ["2022-02", "0", "0", "0", "0", "-", "-", "-"]
 
 
+def test_cli_on_an_undated_table_says_why_there_is_no_series(tmp_path, capsys):
+    path = tmp_path / "undated.parquet"
+    rows = [dict(r, date=None) for r in ROWS]
+    write_table([pa.Table.from_pylist(rows, schema=TABLE_SCHEMA)], path, TABLE_SCHEMA)
+    out = tmp_path / "s.csv"
+    assert series.main([str(path), "--source", "CHN", "--target", "RUS", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "have no date and are left out" in err
+    assert "no row has a date, so there is no series" in err and ".txt articles carry none" in err
+    assert not out.exists()
+
+
 def test_yearly_plot_labels_each_year_at_its_middle(tmp_path):
     rows = [_row("y1", "2020-03-01", "CHN", "RUS", "support"), _row("y2", "2021-06-01", "CHN", "RUS", "oppose"),
             _row("y3", "2020-05-01", "RUS", "CHN", "support")]

@@ -282,8 +282,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 results.append((f"{name_a} -> {name_b}", a, b, s))
                 what = f"{int(s['n_events'].sum())} events" if quad else f"{int(s['n'].sum())} articles"
                 print(f"{name_a} -> {name_b}: {what} in {len(s)} periods", file=sys.stdout)
+                undated = int(rows["date"].isna().sum())
+                if undated:
+                    print(f"note: {undated} row(s) of {name_a} -> {name_b} have no date and are left out",
+                          file=sys.stderr)
                 if not args.out and not s.empty:
                     print(format_quads(s) if quad else format_series(s), file=sys.stdout)
+            if all(s.empty for *_, s in results) and not table["date"].notna().any():
+                raise DataError(f"{args.table}: no row has a date, so there is no series; articles need a 'date' "
+                                "(a JSONL or CSV column; .txt articles carry none)")
             if args.out:
                 frames = [s.assign(source=a, target=b) for _, a, b, s in results]
                 columns = QUAD_SERIES_COLUMNS if quad else SERIES_COLUMNS
