@@ -67,28 +67,8 @@ def _read_txt_folder(folder: Path) -> Iterator[Article]:
         yield Article(id=path.stem, text=body, title=title.strip(), origin=str(path))
 
 
-def _read_hf(spec: str) -> Iterator[Article]:
-    os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    import datasets
-
-    try:
-        if Path(spec).is_dir():
-            ds = datasets.load_from_disk(spec)
-        else:
-            ds = datasets.load_dataset(spec, split="train")
-    except Exception as exc:  # datasets raises many types; report the name and cause
-        raise DataError(
-            f"{spec}: no such file or folder, and not a Hugging Face dataset available offline ({exc})"
-        ) from None
-    if isinstance(ds, datasets.DatasetDict):
-        ds = ds["train"] if "train" in ds else ds[next(iter(ds))]
-    for i, row in enumerate(ds):
-        yield _article(row, f"{spec}: row {i}", spec)
-
-
-def _read_hf_rows(spec: str) -> Iterator[dict]:
-    """The rows of a saved or cached Hugging Face dataset, streamed."""
+def _load_hf(spec: str):
+    """The train split (or first split) of a saved or cached Hugging Face dataset, read offline."""
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import datasets
@@ -101,6 +81,17 @@ def _read_hf_rows(spec: str) -> Iterator[dict]:
         ) from None
     if isinstance(ds, datasets.DatasetDict):
         ds = ds["train"] if "train" in ds else ds[next(iter(ds))]
+    return ds
+
+
+def _read_hf(spec: str) -> Iterator[Article]:
+    for i, row in enumerate(_load_hf(spec)):
+        yield _article(row, f"{spec}: row {i}", spec)
+
+
+def _read_hf_rows(spec: str) -> Iterator[dict]:
+    """The rows of a saved or cached Hugging Face dataset, streamed."""
+    ds = _load_hf(spec)
     for batch in ds.iter(batch_size=256):
         keys = list(batch)
         for values in zip(*(batch[k] for k in keys)):
